@@ -1,0 +1,9 @@
+/**
+ * Shared pieces of the command-line scripts: exit codes, output and progress.
+ *
+ * @module
+ */
+export { EXIT, exitFor, runMain } from "./run_main.ts";
+export type { MainContext } from "./run_main.ts";
+export { emitJson, formatBytes, info, progressLine, stderrIsTerminal, useColor } from "./output.ts";
+export type { ProgressLine } from "./output.ts";

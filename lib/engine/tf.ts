@@ -1,0 +1,18 @@
+/**
+ * The one place that imports TensorFlow.js. Everything else in `lib/` takes
+ * `tf` from here, so the engine can pick and accelerate the backend in one
+ * spot (see DESIGN.md, "The engine").
+ *
+ * For now this registers the pure-JavaScript `cpu` backend, which always works;
+ * faster backends are chosen at run time by the engine module.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+
+// tfjs prints a banner suggesting tfjs-node on first use under Node-like
+// runtimes; the engine reports what it chose itself, so silence it.
+tf.env().set("PROD", true);
+
+export { tf };
