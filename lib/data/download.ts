@@ -84,9 +84,15 @@ export async function ensureDatasetFile(
   const mirror = options.mirror !== undefined ? parseMirror(options.mirror) : mirrorFromEnv();
   const name = `${info.dir}/${file.file}`;
   const source = sourceFor(mirror, info, file);
-  await Deno.mkdir(dir, { recursive: true });
   const body = await openSource(source, name, dest, options.signal);
-  await streamToFile(body, { name, dest, file, source: source.label, options });
+  const created = !(await statOrNull(dir));
+  await Deno.mkdir(dir, { recursive: true });
+  try {
+    await streamToFile(body, { name, dest, file, source: source.label, options });
+  } catch (err) {
+    if (created) await Deno.remove(dir).catch(() => {}); // only if still empty
+    throw err;
+  }
   return dest;
 }
 
