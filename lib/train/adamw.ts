@@ -1,0 +1,149 @@
+/**
+ * AdamW (Loshchilov and Hutter, "Decoupled Weight Decay Regularization"),
+ * exactly as `torch.optim.AdamW` computes it:
+ *
+ *     p ← p · (1 − lr · wd)                       (decoupled decay, decay params only)
+ *     m ← β1 · m + (1 − β1) · g
+ *     v ← β2 · v + (1 − β2) · g²
+ *     p ← p − lr / (1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+ *
+ * tfjs ships Adam but not AdamW, and its Adam folds ε in differently; this one
+ * matches PyTorch to float32 rounding (see tests/train/adamw_test.ts).
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { InputError } from "../errors.ts";
+import type { Param } from "../nn/param_store.ts";
+import type { StoredTensor } from "./safetensors.ts";
+
+/** AdamW hyper-parameters (PyTorch's names and defaults). */
+export interface AdamWOptions {
+  /** Learning rate; can be overridden per step (schedules). */
+  lr: number;
+  /** β1, the gradient moving-average factor (default 0.9). */
+  beta1?: number;
+  /** β2, the squared-gradient moving-average factor (default 0.999; nanoGPT's baby uses 0.99). */
+  beta2?: number;
+  /** ε added to the denominator (default 1e-8). */
+  eps?: number;
+  /** Decoupled weight decay for parameters marked `decay` (default 0.01). */
+  weightDecay?: number;
+}
+
+interface Slot {
+  readonly param: Param;
+  readonly m: tf.Variable;
+  readonly v: tf.Variable;
+}
+
+/**
+ * The AdamW optimizer over a list of named parameters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { ParamStore } from "../nn/param_store.ts";
+ * import { AdamW } from "./adamw.ts";
+ * import { Rng } from "../rng.ts";
+ * const store = new ParamStore(new Rng(0));
+ * const w = store.add("w", [1], { kind: "ones" });
+ * const opt = new AdamW(store.list(), { lr: 0.1, weightDecay: 0 });
+ * opt.step(new Map([["w", tf.tensor1d([2])]]));
+ * assert.ok(Math.abs(w.dataSync()[0] - 0.9) < 1e-6); // first step moves by lr
+ * opt.dispose();
+ * store.dispose();
+ * ```
+ */
+export class AdamW {
+  readonly #slots: Slot[];
+  readonly #opts: Required<AdamWOptions>;
+  #t = 0;
+
+  /** Creates zeroed moment estimates for every parameter. */
+  constructor(params: readonly Param[], options: AdamWOptions) {
+    this.#opts = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, ...options };
+    this.#slots = params.map((param) => ({
+      param,
+      m: tf.tidy(() => tf.variable(tf.zerosLike(param.variable), false)),
+      v: tf.tidy(() => tf.variable(tf.zerosLike(param.variable), false)),
+    }));
+  }
+
+  /** Steps taken so far (PyTorch's `state["step"]`). */
+  get steps(): number {
+    return this.#t;
+  }
+
+  /**
+   * One update. `grads` maps parameter names to gradients; a parameter with
+   * no gradient is left alone (and its moments too), as in PyTorch.
+   */
+  step(grads: ReadonlyMap<string, tf.Tensor>, lr: number = this.#opts.lr): void {
+    this.#t += 1;
+    const { beta1, beta2, eps, weightDecay } = this.#opts;
+    const bc1 = 1 - beta1 ** this.#t;
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.#t);
+    tf.tidy(() => {
+      for (const { param, m, v } of this.#slots) {
+        const g = grads.get(param.name);
+        if (!g) continue;
+        const p = param.variable;
+        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+        const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), eps);
+        const decayed = param.decay && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
+        p.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1)));
+      }
+    });
+  }
+
+  /** Moments and step count, for `optimizer.safetensors`. */
+  state(): Record<string, StoredTensor> {
+    const out: Record<string, StoredTensor> = {
+      step: { dtype: "int32", shape: [], data: new Int32Array([this.#t]) },
+    };
+    for (const { param, m, v } of this.#slots) {
+      out[`${param.name}.exp_avg`] = {
+        dtype: "float32",
+        shape: m.shape,
+        data: m.dataSync() as Float32Array,
+      };
+      out[`${param.name}.exp_avg_sq`] = {
+        dtype: "float32",
+        shape: v.shape,
+        data: v.dataSync() as Float32Array,
+      };
+    }
+    return out;
+  }
+
+  /** Restores what {@link AdamW.state} saved; shapes must match. */
+  loadState(stored: Record<string, StoredTensor>, what = "optimizer state"): void {
+    const step = stored.step;
+    if (!step || step.data.length !== 1) throw new InputError(`${what} has no step count`);
+    for (const { param, m, v } of this.#slots) {
+      for (const [suffix, variable] of [["exp_avg", m], ["exp_avg_sq", v]] as const) {
+        const s = stored[`${param.name}.${suffix}`];
+        if (!s || s.data.length !== variable.size) {
+          throw new InputError(
+            `${what} does not fit this model: ${param.name}.${suffix} is missing or resized`,
+          );
+        }
+        tf.tidy(() =>
+          variable.assign(tf.tensor(Float32Array.from(s.data), variable.shape, "float32"))
+        );
+      }
+    }
+    this.#t = step.data[0];
+  }
+
+  /** Disposes the moment variables. */
+  dispose(): void {
+    for (const { m, v } of this.#slots) {
+      m.dispose();
+      v.dispose();
+    }
+  }
+}
