@@ -10,6 +10,11 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+// tfjs-core's package registers no gradients by itself, and its per-op
+// gradient modules are extensionless ES modules that Deno (like Node) cannot
+// resolve. The union package's bundle carries them all; importing it registers
+// every gradient in the global registry that tfjs-core uses.
+import "@tensorflow/tfjs";
 
 // tfjs prints a banner suggesting tfjs-node on first use under Node-like
 // runtimes; the engine reports what it chose itself, so silence it.
