@@ -1,0 +1,96 @@
+/**
+ * Writing a directory so that a crash never leaves a half-written one where a
+ * good one was: everything is written into a temporary sibling, then swapped
+ * in with renames. A kill between the two renames leaves the previous version
+ * as `<dir>.old-*`, which {@link recoverDir} puts back.
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+
+/**
+ * Writes `files` (name → bytes or text) as the directory `dir`, atomically
+ * replacing any previous version.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeDirAtomic } from "./atomic.ts";
+ * const root = await Deno.makeTempDir();
+ * await writeDirAtomic(`${root}/last`, { "a.txt": "one" });
+ * await writeDirAtomic(`${root}/last`, { "a.txt": "two" });
+ * assert.equal(await Deno.readTextFile(`${root}/last/a.txt`), "two");
+ * assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["last"]);
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export async function writeDirAtomic(
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+): Promise<void> {
+  const parent = dirname(dir);
+  await Deno.mkdir(parent, { recursive: true });
+  await recoverDir(dir);
+  const tag = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const temp = join(parent, `.${basename(dir)}.tmp-${tag}`);
+  await Deno.mkdir(temp);
+  try {
+    for (const [name, content] of Object.entries(files)) {
+      const path = join(temp, name);
+      if (typeof content === "string") await Deno.writeTextFile(path, content);
+      else await Deno.writeFile(path, content);
+    }
+    // fsync the files so a power cut cannot leave renamed-but-empty files
+    for (const name of Object.keys(files)) {
+      const f = await Deno.open(join(temp, name), { read: true, write: true });
+      try {
+        await f.syncData();
+      } finally {
+        f.close();
+      }
+    }
+  } catch (err) {
+    await Deno.remove(temp, { recursive: true }).catch(() => {});
+    throw err;
+  }
+  const old = join(parent, `${basename(dir)}.old-${tag}`);
+  let hadOld = false;
+  try {
+    await Deno.rename(dir, old);
+    hadOld = true;
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  await Deno.rename(temp, dir);
+  if (hadOld) await Deno.remove(old, { recursive: true });
+}
+
+/**
+ * Finishes or undoes an interrupted {@link writeDirAtomic}: if `dir` is
+ * missing but a `<dir>.old-*` exists, renames it back; removes stale
+ * temporary and old copies otherwise.
+ */
+export async function recoverDir(dir: string): Promise<void> {
+  const parent = dirname(dir);
+  const name = basename(dir);
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(parent)];
+  } catch {
+    return;
+  }
+  const exists = entries.some((e) => e.name === name);
+  const olds = entries.filter((e) => e.name.startsWith(`${name}.old-`));
+  const temps = entries.filter((e) => e.name.startsWith(`.${name}.tmp-`));
+  for (const [i, e] of olds.entries()) {
+    const path = join(parent, e.name);
+    if (!exists && i === 0) await Deno.rename(path, dir);
+    else await Deno.remove(path, { recursive: true });
+  }
+  for (const e of temps) {
+    const pid = Number(e.name.slice(`.${name}.tmp-`.length).split("-")[0]);
+    if (pid !== Deno.pid) {
+      await Deno.remove(join(parent, e.name), { recursive: true }).catch(() => {});
+    }
+  }
+}
