@@ -7,9 +7,9 @@
  */
 import { parseArgs } from "node:util";
 import {
-  DataUnavailableError,
   datasetNames,
   DATASETS,
+  DataUnavailableError,
   defaultDataDir,
   type DownloadProgress,
   fetchDataset,

@@ -76,7 +76,7 @@ export interface TrainHooks {
   /** After each evaluation. */
   onEval?(event: EvalEvent): void;
   /** Saves a checkpoint: `best` on a new best, `last` at each evaluation and at the end. */
-  save?(kind: "best" | "last", snapshot: Snapshot): Promise<void>;
+  save?(kind: "best" | "last", snapshot: Snapshot): void | Promise<void>;
   /** Aborting finishes the current step, saves `last` and returns. */
   signal?: AbortSignal;
   /** Settings recorded in the trainer state (model, preset, data …). */

@@ -68,11 +68,11 @@ for (
     const saves: Record<string, Snapshot> = {};
     const straight = make();
     const full = await train(straight, data, base, {
-      save: async (k, s) => void (saves[`full-${k}`] = s),
+      save: (k, s) => void (saves[`full-${k}`] = s),
     });
     const first = make();
     await train(first, data, { ...base, maxIters: 10 }, {
-      save: async (k, s) => void (saves[`half-${k}`] = s),
+      save: (k, s) => void (saves[`half-${k}`] = s),
     });
     const resumed = make();
     resumed.params().load(first.params().toStored());
@@ -103,7 +103,7 @@ Deno.test("train() stops on NaN with a one-line reason and does not save the bad
   let calls = 0;
   await assert.rejects(
     train(model, data, { ...base, evalInterval: 100 }, {
-      save: async (_k, s) => void saved.push(s.state.step),
+      save: (_k, s) => void saved.push(s.state.step),
       onStep: () => {
         if (++calls === 3) table.assign(tf.fill(table.shape, NaN)); // poison the weights
       },
@@ -145,7 +145,7 @@ Deno.test("train() honours the time budget and an abort signal", async () => {
   const r = await train(model, data, { ...base, maxIters: 1000 }, {
     signal: controller.signal,
     onStep: (e) => e.step === 3 && controller.abort(),
-    save: async (k, s) => void kinds.push(`${k}@${s.state.step}`),
+    save: (k, s) => void kinds.push(`${k}@${s.state.step}`),
   });
   assert.equal(r.stoppedBy, "signal");
   assert.equal(r.state.step, 3);
