@@ -1,0 +1,157 @@
+/**
+ * Causal multi-head self-attention, GPT-2 style. For every position, each
+ * head compares its query with the keys of that position and all earlier ones
+ * (scaled dot products), turns the scores into weights with a softmax, and
+ * returns the weighted sum of the values; the heads' outputs are concatenated
+ * and projected back to the model width.
+ *
+ * Shapes: x `(B, T, C)`; per head `D = C / H`; q, k, v `(B, H, T, D)`; scores
+ * `(B, H, T, T_total)`. Causality is an additive mask (0 where allowed, −1e9
+ * in the future), which is much faster here than `tf.where` (DESIGN.md). A
+ * key/value cache lets generation feed one new token at a time.
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import type { Rng } from "../rng.ts";
+import { dropout } from "./dropout.ts";
+import { Linear } from "./linear.ts";
+import type { ParamStore } from "./param_store.ts";
+
+/** Cached keys and values of one layer, `(B, H, T_past, D)` each. */
+export interface LayerCache {
+  k?: tf.Tensor4D;
+  v?: tf.Tensor4D;
+}
+
+/** Options for {@link CausalSelfAttention}. */
+export interface AttentionOptions {
+  /** Model width C. */
+  readonly nEmbd: number;
+  /** Number of heads H (must divide C). */
+  readonly nHead: number;
+  /** Biases on the projections. */
+  readonly bias: boolean;
+  /** Dropout on attention weights and on the output. */
+  readonly dropout: number;
+  /** Number of layers (scales the output projection's init, as GPT-2 does). */
+  readonly nLayer: number;
+}
+
+/**
+ * One attention layer: `<prefix>.c_attn` (C → 3C, Conv1D layout, as GPT-2)
+ * and `<prefix>.c_proj` (C → C).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { ParamStore } from "./param_store.ts";
+ * import { CausalSelfAttention } from "./attention.ts";
+ * import { Rng } from "../rng.ts";
+ * const store = new ParamStore(new Rng(0));
+ * const attn = new CausalSelfAttention(store, "h.0.attn", { nEmbd: 8, nHead: 2, bias: true, dropout: 0, nLayer: 1 });
+ * const { y, weights } = attn.forward(tf.ones([1, 3, 8]), { returnWeights: true });
+ * assert.deepEqual(y.shape, [1, 3, 8]);
+ * assert.deepEqual(weights!.arraySync()[0][0][0].map((w) => Math.round(w * 1e6) / 1e6), [1, 0, 0]); // first token sees itself only
+ * attn.dispose();
+ * store.dispose();
+ * ```
+ */
+export class CausalSelfAttention {
+  readonly #cAttn: Linear;
+  readonly #cProj: Linear;
+  readonly #o: AttentionOptions;
+  readonly #masks = new Map<string, tf.Tensor2D>();
+
+  /** Creates the two projections in `store`. */
+  constructor(store: ParamStore, prefix: string, options: AttentionOptions) {
+    const { nEmbd: C, bias, nLayer } = options;
+    this.#o = options;
+    this.#cAttn = new Linear(store, `${prefix}.c_attn`, {
+      inFeatures: C,
+      outFeatures: 3 * C,
+      bias,
+      layout: "conv1d",
+    });
+    this.#cProj = new Linear(store, `${prefix}.c_proj`, {
+      inFeatures: C,
+      outFeatures: C,
+      bias,
+      layout: "conv1d",
+      init: { kind: "normal", std: 0.02 / Math.sqrt(2 * nLayer) },
+    });
+  }
+
+  /**
+   * Attends over `x` (and the cached past, if any). With `cache`, appends this
+   * call's keys and values to it (kept across `tf.tidy`; the old ones are freed).
+   */
+  forward(
+    x: tf.Tensor,
+    options: { cache?: LayerCache; returnWeights?: boolean; training?: boolean; rng?: Rng } = {},
+  ): { y: tf.Tensor; weights?: tf.Tensor4D } {
+    const { nEmbd: C, nHead: H } = this.#o;
+    const [B, T] = x.shape as [number, number, number];
+    const D = C / H;
+    const cache = options.cache;
+    let weights: tf.Tensor4D | undefined;
+    const y = tf.tidy(() => {
+      const qkv = this.#cAttn.forward(x); // (B, T, 3C)
+      const heads = (t: tf.Tensor) =>
+        tf.transpose(tf.reshape(t, [B, T, H, D]), [0, 2, 1, 3]) as tf.Tensor4D;
+      const [q, kNew, vNew] = tf.split(qkv, 3, 2).map(heads); // (B, H, T, D) each
+      const past = cache?.k?.shape[2] ?? 0;
+      const k = cache?.k ? tf.concat([cache.k, kNew], 2) as tf.Tensor4D : kNew;
+      const v = cache?.v ? tf.concat([cache.v, vNew], 2) as tf.Tensor4D : vNew;
+      if (cache) {
+        tf.dispose([cache.k, cache.v].filter((t) => t !== undefined) as tf.Tensor[]);
+        cache.k = tf.keep(k);
+        cache.v = tf.keep(v);
+      }
+      const scores = tf.add(
+        tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)),
+        this.#mask(T, past),
+      );
+      let att = tf.softmax(scores) as tf.Tensor4D; // (B, H, T, past + T)
+      if (options.returnWeights) weights = tf.keep(att);
+      if (options.training && this.#o.dropout > 0) {
+        att = dropout(att, this.#o.dropout, { training: true, rng: options.rng! }) as tf.Tensor4D;
+      }
+      const out = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [B, T, C]); // (B, T, C)
+      const projected = this.#cProj.forward(out);
+      return options.training && this.#o.dropout > 0
+        ? dropout(projected, this.#o.dropout, { training: true, rng: options.rng! })
+        : projected;
+    });
+    return { y, weights };
+  }
+
+  /** Additive causal mask `(T, past + T)`: query i sees keys j ≤ past + i. Cached. */
+  #mask(T: number, past: number): tf.Tensor2D {
+    const key = `${T}:${past}`;
+    let mask = this.#masks.get(key);
+    if (!mask) {
+      const total = past + T;
+      const values = new Float32Array(T * total);
+      for (let i = 0; i < T; i++) {
+        for (let j = past + i + 1; j < total; j++) values[i * total + j] = -1e9;
+      }
+      mask = tf.keep(tf.tensor2d(values, [T, total]));
+      if (this.#masks.size > 64) this.disposeMasks(); // generation makes many shapes
+      this.#masks.set(key, mask);
+    }
+    return mask;
+  }
+
+  /** Frees cached masks. */
+  disposeMasks(): void {
+    for (const m of this.#masks.values()) m.dispose();
+    this.#masks.clear();
+  }
+
+  /** Frees the masks (the parameters belong to the store). */
+  dispose(): void {
+    this.disposeMasks();
+  }
+}

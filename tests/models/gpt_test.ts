@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { tf } from "../../lib/engine/mod.ts";
+import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
+import { InputError } from "../../lib/errors.ts";
+import type { StoredTensor } from "../../lib/train/safetensors.ts";
+
+interface Case {
+  config: GptConfig;
+  weights: Record<string, { shape: number[]; data: number[] }>;
+  ids: number[][];
+  targets: number[][];
+  logits: number[];
+  loss: number;
+  grads: Record<string, number[]>;
+}
+const fixture: { cases: Case[] } = JSON.parse(
+  await Deno.readTextFile(new URL("../fixtures/gpt_torch.json", import.meta.url)),
+);
+
+function load(c: Case): Gpt {
+  const model = new Gpt(c.config);
+  const stored: Record<string, StoredTensor> = {};
+  for (const [name, w] of Object.entries(c.weights)) {
+    stored[name] = { dtype: "float32", shape: w.shape, data: Float32Array.from(w.data) };
+  }
+  model.params().load(stored);
+  return model;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+for (const c of fixture.cases) {
+  const label = c.config.bias ? "with biases" : "without biases";
+  Deno.test(`GPT logits and loss equal a PyTorch GPT-2 on identical weights (${label})`, () => {
+    const model = load(c);
+    const ids = tf.tensor2d(c.ids, undefined, "int32");
+    const targets = tf.tensor2d(c.targets, undefined, "int32");
+    const { logits } = model.forward(ids);
+    assert.ok(
+      maxAbsDiff(logits.dataSync(), c.logits) < 1e-4,
+      `logits differ by ${maxAbsDiff(logits.dataSync(), c.logits)}`,
+    );
+    const { loss } = model.loss(ids, targets);
+    assert.ok(Math.abs(loss.dataSync()[0] - c.loss) < 1e-5);
+    tf.dispose([ids, targets, logits, loss]);
+    model.dispose();
+  });
+
+  Deno.test(`GPT gradients equal PyTorch's for every parameter (${label})`, () => {
+    const model = load(c);
+    const ids = tf.tensor2d(c.ids, undefined, "int32");
+    const targets = tf.tensor2d(c.targets, undefined, "int32");
+    const params = model.params().list();
+    const { grads } = tf.variableGrads(
+      () => model.loss(ids, targets).loss,
+      params.map((p) => p.variable),
+    );
+    for (const p of params) {
+      const diff = maxAbsDiff(grads[p.variable.name].dataSync(), c.grads[p.name]);
+      assert.ok(diff < 1e-5, `${p.name}: gradient differs by ${diff}`);
+    }
+    tf.dispose([ids, targets, ...Object.values(grads)]);
+    model.dispose();
+  });
+}
+
+Deno.test("GPT parameter names and shapes follow Hugging Face's GPT-2 layout", () => {
+  const model = new Gpt({
+    vocabSize: 50,
+    blockSize: 16,
+    nLayer: 1,
+    nHead: 2,
+    nEmbd: 8,
+    dropout: 0,
+    bias: true,
+    tieWeights: true,
+  });
+  const shapes = Object.fromEntries(model.params().list().map((p) => [p.name, p.variable.shape]));
+  assert.deepEqual(shapes, {
+    "wte.weight": [50, 8],
+    "wpe.weight": [16, 8],
+    "h.0.ln_1.weight": [8],
+    "h.0.ln_1.bias": [8],
+    "h.0.attn.c_attn.weight": [8, 24],
+    "h.0.attn.c_attn.bias": [24],
+    "h.0.attn.c_proj.weight": [8, 8],
+    "h.0.attn.c_proj.bias": [8],
+    "h.0.ln_2.weight": [8],
+    "h.0.ln_2.bias": [8],
+    "h.0.mlp.c_fc.weight": [8, 32],
+    "h.0.mlp.c_fc.bias": [32],
+    "h.0.mlp.c_proj.weight": [32, 8],
+    "h.0.mlp.c_proj.bias": [8],
+    "ln_f.weight": [8],
+    "ln_f.bias": [8],
+  });
+  model.dispose();
+});
+
+Deno.test("GPT with a KV cache gives the same logits as the full forward pass", () => {
+  const c = fixture.cases[0];
+  const model = load(c);
+  const before = tf.memory().numTensors;
+  const ids = tf.tensor2d(c.ids, undefined, "int32");
+  const full = model.forward(ids).logits;
+  const cache = model.createCache(2);
+  const pieces = [[0, 5], [5, 1], [6, 2]].map(([s, n]) =>
+    tf.slice(ids, [0, s], [2, n]) as tf.Tensor2D
+  );
+  const parts = pieces.map((piece) => model.forward(piece, { cache }).logits);
+  assert.equal(cache.length, 8);
+  const joined = tf.concat(parts, 1);
+  assert.ok(maxAbsDiff(joined.dataSync(), full.dataSync()) < 1e-5);
+  tf.dispose([ids, full, joined, ...parts, ...pieces]);
+  cache.dispose();
+  model.params().list(); // still usable
+  assert.equal(tf.memory().numTensors - before, 8, "only the 8 cached masks remain");
+  model.dispose();
+});
+
+Deno.test("GPT returns causal attention weights per layer", () => {
+  const model = new Gpt({
+    vocabSize: 11,
+    blockSize: 8,
+    nLayer: 2,
+    nHead: 2,
+    nEmbd: 8,
+    dropout: 0,
+    bias: false,
+    tieWeights: true,
+  });
+  const ids = tf.tensor2d([[1, 2, 3, 4]], undefined, "int32");
+  const { logits, attention } = model.forward(ids, { returnAttention: true });
+  assert.equal(attention!.length, 2);
+  const w = attention![0].arraySync() as number[][][][];
+  assert.deepEqual(attention![0].shape, [1, 2, 4, 4]);
+  for (let i = 0; i < 4; i++) {
+    const row = w[0][1][i];
+    assert.ok(Math.abs(row.reduce((s, v) => s + v, 0) - 1) < 1e-5);
+    for (let j = i + 1; j < 4; j++) assert.ok(row[j] < 1e-6, "no attention to the future");
+  }
+  tf.dispose([ids, logits, ...attention!]);
+  model.dispose();
+});
+
+Deno.test("GPT rejects bad configs and over-long inputs with one-line reasons", () => {
+  const base = {
+    vocabSize: 11,
+    blockSize: 8,
+    nLayer: 1,
+    nHead: 3,
+    nEmbd: 8,
+    dropout: 0,
+    bias: false,
+    tieWeights: true,
+  };
+  assert.throws(
+    () => new Gpt(base),
+    (e: Error) =>
+      e instanceof InputError && /nEmbd \(8\) must be divisible by nHead \(3\)/.test(e.message),
+  );
+  assert.throws(
+    () => new Gpt({ ...base, nHead: 2, nLayer: 0 }),
+    /nLayer must be a positive integer/,
+  );
+  const model = new Gpt({ ...base, nHead: 2 });
+  const ids = tf.zeros([1, 9], "int32") as tf.Tensor2D;
+  assert.throws(() => model.forward(ids), /context of 9 tokens exceeds blockSize 8/);
+  ids.dispose();
+  model.dispose();
+});
