@@ -1,0 +1,238 @@
+/**
+ * `deno task train:<model>`: load the data, build or restore the tokenizer and
+ * model, train with progress on stderr (JSON events on stdout with `--json`),
+ * save `best/` and `last/`, `log.jsonl` and the loss plots in the run
+ * directory, and end with a sample.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { InputError } from "../errors.ts";
+import { formatEngineInfo, initEngine } from "../engine/mod.ts";
+import { loadText } from "../data/load_text.ts";
+import { loadTokenizer, trainTokenizer } from "../tokenizers/load.ts";
+import type { Tokenizer } from "../tokenizers/types.ts";
+import { getModelSpec } from "../models/registry.ts";
+import type { BaseConfig, LanguageModel } from "../models/types.ts";
+import { readCheckpoint, writeCheckpoint } from "../train/checkpoint.ts";
+import { bitsPerChar } from "../train/evaluate.ts";
+import { train, type TrainResult } from "../train/train.ts";
+import { lossCurveSpec } from "../plot/loss_curve.ts";
+import { writePlot } from "../plot/write_plot.ts";
+import { emitJson, formatBytes, info, progressLine } from "./output.ts";
+import type { TrainSettings } from "./train_settings.ts";
+import { TrainProgress } from "./train_progress.ts";
+
+/** Settings that define the model and data: a resumed run must match them. */
+function identity(s: TrainSettings): Record<string, unknown> {
+  return { model: s.model, data: s.data, tokenizer: s.tokenizer, modelConfig: s.modelConfig };
+}
+
+/** Runs a training command; returns the exit code (0, or 130 when interrupted). */
+export async function runTraining(s: TrainSettings, signal: AbortSignal): Promise<number> {
+  const started = performance.now();
+  const engine = await initEngine({ backend: s.backend, blas: s.noBlas ? "off" : undefined });
+  if (!s.json) info(`engine: ${formatEngineInfo(engine)}`);
+  for (const note of engine.notes) if (!s.json) info(`engine: ${note}`);
+
+  const resumed = s.resume ? await readResume(s) : undefined;
+  const text = await loadText(s.data, {
+    mirror: s.mirror,
+    signal,
+    onProgress: downloadProgress(s.json),
+  });
+  for (const note of text.notes) if (!s.json) info(`data: ${note}`);
+
+  const tokenizer: Tokenizer = resumed ? loadTokenizer(resumed.tokenizer) : buildTokenizer(s, text);
+  const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
+  const data = { train: encode(text.train), val: encode(text.val) };
+  const charsPerToken = {
+    train: text.train.length / data.train.length,
+    val: text.val.length / data.val.length,
+  };
+  if (!s.json) {
+    info(
+      `data: ${s.data}, ${tokenizer.kind} tokenizer (${tokenizer.vocabSize} tokens): ` +
+        `${data.train.length.toLocaleString("en")} training and ${
+          data.val.length.toLocaleString("en")
+        } ` +
+        `validation tokens`,
+    );
+  }
+
+  const spec = getModelSpec(s.model);
+  const config = { ...s.modelConfig, vocabSize: tokenizer.vocabSize } as BaseConfig;
+  spec.validate(config);
+  const model: LanguageModel = spec.create(config, s.train.seed);
+  try {
+    if (resumed) model.params().load(resumed.weights, `${resumed.dir}/model.safetensors`);
+    const params = model.params().count();
+    const start = {
+      event: "start",
+      model: s.model,
+      preset: s.preset,
+      params,
+      backend: engine.backend,
+      blas: engine.blas?.vendor ?? null,
+    };
+    await Deno.mkdir(s.out, { recursive: true });
+    const log = await Deno.open(join(s.out, "log.jsonl"), {
+      create: true,
+      write: true,
+      append: s.resume,
+      truncate: !s.resume,
+    });
+    const emit = (event: Record<string, unknown>) => {
+      const line = JSON.stringify(event) + "\n";
+      log.writeSync(new TextEncoder().encode(line));
+      if (s.json) emitJson(event);
+    };
+    emit(start);
+    if (!s.json) {
+      info(
+        `model: ${s.model} (${s.preset}), ${
+          params.toLocaleString("en")
+        } parameters; run directory ${s.out}`,
+      );
+      if (resumed) info(`resuming from step ${resumed.state!.step}`);
+    }
+    const progress = s.json ? undefined : new TrainProgress(s.train.maxIters);
+    const save = async (kind: "best" | "last", snap: { state: unknown; optimizer: unknown }) => {
+      await writeCheckpoint(join(s.out, kind), {
+        model: s.model,
+        config: config as unknown as Record<string, unknown>,
+        weights: model.params().toStored(),
+        tokenizer: tokenizer.toJSON(),
+        optimizer: snap.optimizer as never,
+        state: snap.state as never,
+      });
+      if (kind === "last") {
+        const state = snap.state as { history: Parameters<typeof lossCurveSpec>[0] };
+        await writePlot(
+          lossCurveSpec(state.history, { title: `${s.model} (${s.preset})` }),
+          join(s.out, "loss"),
+        );
+      }
+    };
+    let result: TrainResult;
+    try {
+      result = await train(model, data, s.train, {
+        signal,
+        settings: { ...identity(s), preset: s.preset, train: s.train },
+        engine: { backend: engine.backend, blas: engine.blas?.vendor ?? null, tfjs: engine.tfjs },
+        onStep: (e) => {
+          if (e.step % 10 === 0 || e.step === 1) {
+            emit({
+              event: "step",
+              step: e.step,
+              loss: e.loss,
+              lr: e.lr,
+              tokens_per_second: e.tokensPerSecond,
+            });
+          }
+          progress?.step(e);
+        },
+        onEval: (e) => {
+          emit({ event: "eval", step: e.step, train_loss: e.trainLoss, val_loss: e.valLoss });
+          progress?.eval(e);
+        },
+        save,
+      }, resumed?.state ? { state: resumed.state, optimizer: resumed.optimizer } : undefined);
+    } finally {
+      progress?.close();
+    }
+    const final = result.final;
+    const done = {
+      event: "done",
+      iters: result.state.step,
+      train_loss: final?.trainLoss ?? null,
+      val_loss: final?.valLoss ?? null,
+      best_val_loss: result.state.bestValLoss,
+      val_bits_per_char: final ? bitsPerChar(final.valLoss, charsPerToken.val) : null,
+      seconds: (performance.now() - started) / 1000,
+      tokens_per_second: result.tokensPerSecond,
+      checkpoint: join(s.out, "best"),
+      backend: engine.backend,
+    };
+    emit(done);
+    log.close();
+    if (!s.json) {
+      info(
+        `done: ${done.iters} steps; val loss ${fmt(done.val_loss)} (best ${
+          fmt(done.best_val_loss)
+        }), ` +
+          `${fmt(done.val_bits_per_char)} bits/char, ${
+            Math.round(done.tokens_per_second).toLocaleString("en")
+          } ` +
+          `tokens/s; best checkpoint ${done.checkpoint}`,
+      );
+    }
+    if (result.stoppedBy === "signal") {
+      info(`interrupted: saved ${join(s.out, "last")}; continue with --resume`);
+      return 130;
+    }
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+function fmt(v: number | null): string {
+  return v === null ? "n/a" : v.toFixed(4);
+}
+
+function buildTokenizer(s: TrainSettings, text: { train: string; val: string }): Tokenizer {
+  const kind = s.tokenizer.kind;
+  // char vocabularies cover the whole text (as nanoGPT's); word and BPE learn from training text only
+  const source = kind === "char" ? text.train + text.val : text.train;
+  const bar = !s.json && kind === "bpe"
+    ? progressLine("tokenizer: BPE merges", { format: String })
+    : undefined;
+  const tok = trainTokenizer(kind, source, {
+    vocabSize: s.tokenizer.vocabSize,
+    onProgress: bar ? (done, total) => bar.update(done, total) : undefined,
+  });
+  bar?.finish(`${tok.vocabSize} tokens`);
+  return tok;
+}
+
+async function readResume(s: TrainSettings) {
+  const ckpt = await readCheckpoint(join(s.out, "last")).catch((err) => {
+    if (err instanceof InputError) {
+      throw new InputError(
+        `--resume: no run to continue in ${s.out} (${err.message}); train without --resume first`,
+      );
+    }
+    throw err;
+  });
+  if (!ckpt.state || !ckpt.optimizer) {
+    throw new InputError(
+      `--resume: ${ckpt.dir} has no trainer or optimizer state; cannot continue it`,
+    );
+  }
+  const saved = ckpt.state.settings as Record<string, unknown>;
+  const now = identity(s);
+  for (const key of Object.keys(now)) {
+    if (JSON.stringify(saved[key]) !== JSON.stringify(now[key])) {
+      throw new InputError(
+        `--resume: ${key} differs from the checkpoint's (${JSON.stringify(saved[key])} there, ` +
+          `${JSON.stringify(now[key])} now); use the same flags, or a new --out`,
+      );
+    }
+  }
+  return ckpt;
+}
+
+function downloadProgress(json: boolean) {
+  const bars = new Map<string, ReturnType<typeof progressLine>>();
+  return (p: { file: string; bytes: number; total?: number; phase: string; source: string }) => {
+    if (json) return;
+    if (p.phase === "start") {
+      info(`data: fetching ${p.file} from ${p.source}`);
+      bars.set(p.file, progressLine(p.file));
+    }
+    const bar = bars.get(p.file);
+    if (p.phase === "done") bar?.finish(`${formatBytes(p.bytes)}, verified`);
+    else bar?.update(p.bytes, p.total);
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * From command-line flags to a fully resolved training run: the preset, then
+ * `--set key=value` overrides, then the dedicated flags (`--batch-size`,
+ * `--lr` …), each validated with a one-line reason. Semantics follow
+ * DESIGN.md, "CLI, files and environment".
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { InputError } from "../errors.ts";
+import { defaultDataDir } from "../data/paths.ts";
+import {
+  getModelSpec,
+  getPreset,
+  type ModelSpec,
+  type TokenizerChoice,
+} from "../models/registry.ts";
+import type { BaseConfig } from "../models/types.ts";
+import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
+import type { BackendRequest } from "../engine/mod.ts";
+
+/** A training run, fully resolved. */
+export interface TrainSettings {
+  /** Model name. */
+  readonly model: string;
+  /** Preset name. */
+  readonly preset: string;
+  /** Dataset name or text-file path. */
+  readonly data: string;
+  /** Tokenizer choice. */
+  readonly tokenizer: TokenizerChoice;
+  /** Model config without `vocabSize` (set once the tokenizer exists). */
+  readonly modelConfig: Record<string, unknown>;
+  /** Training options. */
+  readonly train: TrainConfig;
+  /** Run directory. */
+  readonly out: string;
+  /** Continue the run in `out`. */
+  readonly resume: boolean;
+  /** Engine backend. */
+  readonly backend: BackendRequest;
+  /** BLAS off (`--no-blas`). */
+  readonly noBlas: boolean;
+  /** Dataset mirror (`--mirror`), if given. */
+  readonly mirror?: string;
+  /** JSON events on stdout. */
+  readonly json: boolean;
+  /** Tokens to sample at the end (0: none). */
+  readonly sample: number;
+}
+
+const FLAGS = {
+  model: { type: "string" },
+  preset: { type: "string" },
+  set: { type: "string", multiple: true },
+  data: { type: "string" },
+  tokenizer: { type: "string" },
+  "vocab-size": { type: "string" },
+  "max-iters": { type: "string" },
+  "lr-decay-iters": { type: "string" },
+  "time-budget": { type: "string" },
+  "batch-size": { type: "string" },
+  "block-size": { type: "string" },
+  lr: { type: "string" },
+  seed: { type: "string" },
+  "eval-interval": { type: "string" },
+  "eval-iters": { type: "string" },
+  patience: { type: "string" },
+  out: { type: "string" },
+  resume: { type: "boolean", default: false },
+  backend: { type: "string" },
+  "no-blas": { type: "boolean", default: false },
+  mirror: { type: "string" },
+  sample: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** The help text of `train:<model>`. */
+export function trainHelp(model?: string): string {
+  const spec = model ? getModelSpec(model) : undefined;
+  const presets = spec
+    ? Object.entries(spec.presets).map(([n, p]) => `  ${n.padEnd(12)} ${p.description}`).join("\n")
+    : "  (see --model)";
+  return `Usage: deno task train:${model ?? "<model>"} [options]
+
+Trains a model, saving best/ and last/ checkpoints, log.jsonl and loss plots in the
+run directory (default data/checkpoints/<model>/<preset>/).
+
+Presets:
+${presets}
+
+Options:
+  --preset NAME          recipe to start from (default: default)
+  --set key=value        override any model or training config field (repeatable)
+  --data NAME|PATH       dataset (tinyshakespeare, wikitext2, tinystories) or a UTF-8 file
+  --tokenizer KIND       char, word or bpe
+  --vocab-size N         vocabulary size (bpe, word)
+  --max-iters N          stop at this step, counted from the start of the run
+  --lr-decay-iters N     length of the warmup + cosine schedule
+  --time-budget SECONDS  stop after this much training time
+  --batch-size N, --block-size N, --lr X, --seed N
+  --eval-interval N, --eval-iters N, --patience N
+  --out DIR              run directory
+  --resume               continue the run in --out from last/
+  --backend NAME         auto, tensorflow, wasm, cpu or webgpu (default auto)
+  --no-blas              do not use a system BLAS library
+  --mirror DIR|URL       dataset mirror (default: $LMFS_DATA_MIRROR)
+  --sample N             tokens to sample when done (default 300; 0 = none)
+  --json                 one JSON object per line on stdout
+  -h, --help             this help`;
+}
+
+function int(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new InputError(`--${name} must be an integer ≥ ${min}; got "${value}"`);
+  }
+  return n;
+}
+
+function float(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) {
+    throw new InputError(`--${name} must be a number; got "${value}"`);
+  }
+  return n;
+}
+
+/** Parses a `--set` value: numbers, true/false, otherwise the string itself. */
+function parseValue(raw: string): unknown {
+  if (raw === "true" || raw === "false") return raw === "true";
+  const n = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(n) ? n : raw;
+}
+
+function applySets(
+  sets: readonly string[],
+  modelConfig: Record<string, unknown>,
+  train: Record<string, unknown>,
+): void {
+  for (const item of sets) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new InputError(`--set needs key=value; got "${item}"`);
+    const key = item.slice(0, eq).trim();
+    const value = parseValue(item.slice(eq + 1));
+    const target = key in modelConfig ? modelConfig : key in train ? train : undefined;
+    if (!target) {
+      const keys = [...Object.keys(modelConfig), ...Object.keys(train)].sort().join(", ");
+      throw new InputError(`--set: unknown field "${key}"; fields: ${keys}`);
+    }
+    if (typeof target[key] !== typeof value) {
+      throw new InputError(
+        `--set ${key}: expected a ${typeof target[key]}, got "${item.slice(eq + 1)}"`,
+      );
+    }
+    target[key] = value;
+  }
+}
+
+/**
+ * Resolves flags into {@link TrainSettings}. `fixedModel` is the model a task
+ * name implies (`train:gpt`); `--model` may name it too, but not another.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveTrainSettings } from "./train_settings.ts";
+ * const s = resolveTrainSettings(["--preset", "tiny", "--set", "nLayer=1", "--lr", "0.01"], "gpt");
+ * assert.equal(s.modelConfig.nLayer, 1);
+ * assert.equal(s.train.lr, 0.01);
+ * assert.ok(s.out.endsWith("checkpoints/gpt/tiny"));
+ * ```
+ */
+export function resolveTrainSettings(
+  args: string[],
+  fixedModel?: string,
+): TrainSettings & { help: boolean } {
+  const { values: v } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false });
+  const modelName = v.model ?? fixedModel;
+  if (fixedModel && v.model && v.model !== fixedModel) {
+    throw new InputError(`this task trains ${fixedModel}; --model ${v.model} does not apply`);
+  }
+  if (!modelName) throw new InputError("--model is required (e.g. --model gpt)");
+  const spec: ModelSpec = getModelSpec(modelName);
+  const presetName = v.preset ?? "default";
+  const preset = getPreset(spec, presetName);
+  const modelConfig: Record<string, unknown> = { ...preset.model };
+  const train: Record<string, unknown> = { ...DEFAULT_TRAIN, ...preset.train };
+  applySets(v.set ?? [], modelConfig, train);
+
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) train[key] = value;
+  };
+  set("maxIters", int("max-iters", v["max-iters"], 0));
+  set("lrDecayIters", int("lr-decay-iters", v["lr-decay-iters"], 1));
+  set("batchSize", int("batch-size", v["batch-size"], 1));
+  set("lr", float("lr", v.lr));
+  set("seed", int("seed", v.seed, 0));
+  set("evalInterval", int("eval-interval", v["eval-interval"], 1));
+  set("evalIters", int("eval-iters", v["eval-iters"], 1));
+  set("patience", int("patience", v.patience, 0));
+  const budget = float("time-budget", v["time-budget"]);
+  if (budget !== undefined) {
+    if (budget <= 0) throw new InputError(`--time-budget must be > 0 seconds; got ${budget}`);
+    train.timeBudget = budget;
+    if (v["max-iters"] === undefined) train.maxIters = Number.MAX_SAFE_INTEGER;
+    if (v["lr-decay-iters"] === undefined) train.scheduleByTime = true;
+  }
+  const blockSize = int("block-size", v["block-size"], 1);
+  if (blockSize !== undefined) modelConfig.blockSize = blockSize;
+  if ((train.minLr as number) > (train.lr as number)) train.minLr = (train.lr as number) / 10;
+  validateTrainConfig(train as unknown as TrainConfig);
+
+  const kind = v.tokenizer ?? preset.tokenizer.kind;
+  if (!(spec.tokenizers as readonly string[]).includes(kind)) {
+    throw new InputError(
+      `model ${spec.name} cannot use --tokenizer ${kind}; choose ${spec.tokenizers.join(", ")}`,
+    );
+  }
+  const vocabSize = int("vocab-size", v["vocab-size"], 1);
+  if (vocabSize !== undefined && kind === "char") {
+    throw new InputError(
+      "--vocab-size does not apply to the char tokenizer (its vocabulary is the text's characters)",
+    );
+  }
+  const tokenizer: TokenizerChoice = {
+    kind: kind as TokenizerChoice["kind"],
+    vocabSize: vocabSize ??
+      (kind === preset.tokenizer.kind ? preset.tokenizer.vocabSize : undefined) ??
+      (kind === "bpe" ? 1024 : undefined),
+  };
+  spec.validate({ ...modelConfig, vocabSize: 1 } as BaseConfig);
+  const backend = (v.backend ?? "auto") as BackendRequest;
+  if (!["auto", "tensorflow", "wasm", "cpu", "webgpu"].includes(backend)) {
+    throw new InputError(
+      `--backend must be auto, tensorflow, wasm, cpu or webgpu; got "${backend}"`,
+    );
+  }
+  return {
+    help: v.help,
+    model: spec.name,
+    preset: presetName,
+    data: v.data ?? preset.data,
+    tokenizer,
+    modelConfig,
+    train: train as unknown as TrainConfig,
+    out: v.out ?? join(defaultDataDir(), "checkpoints", spec.name, presetName),
+    resume: v.resume,
+    backend,
+    noBlas: v["no-blas"],
+    mirror: v.mirror,
+    json: v.json,
+    sample: int("sample", v.sample, 0) ?? 300,
+  };
+}

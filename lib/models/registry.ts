@@ -1,0 +1,97 @@
+/**
+ * The models by name, with their presets: what `--model` and `--preset`
+ * choose from. A preset fixes the model config (all but `vocabSize`, which
+ * comes from the tokenizer), the training options, the dataset and the
+ * tokenizer, so `deno task train:<model> --preset NAME` reproduces a run.
+ *
+ * @module
+ */
+import { InputError } from "../errors.ts";
+import type { TrainConfig } from "../train/config.ts";
+import { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
+import { GPT_PRESETS } from "./gpt_presets.ts";
+import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
+
+/** Tokenizer settings of a preset. */
+export interface TokenizerChoice {
+  /** Which tokenizer. */
+  readonly kind: "char" | "word" | "bpe";
+  /** BPE: total vocabulary; word: maximum vocabulary. */
+  readonly vocabSize?: number;
+}
+
+/** A named recipe: model config, training options, data and tokenizer. */
+export interface Preset<C extends BaseConfig> {
+  /** One line for `--help`. */
+  readonly description: string;
+  /** Dataset name or path. */
+  readonly data: string;
+  /** Tokenizer. */
+  readonly tokenizer: TokenizerChoice;
+  /** Model config without `vocabSize`. */
+  readonly model: Omit<C, "vocabSize">;
+  /** Training options (the rest take `DEFAULT_TRAIN`). */
+  readonly train: Partial<TrainConfig>;
+}
+
+/** Everything the CLI needs to know about one model. */
+export interface ModelSpec<C extends BaseConfig = BaseConfig> {
+  /** CLI name. */
+  readonly name: ModelName;
+  /** Tokenizers the model supports. */
+  readonly tokenizers: readonly TokenizerChoice["kind"][];
+  /** Presets by name (every model has `tiny` and `default`). */
+  readonly presets: Record<string, Preset<C>>;
+  /** Checks a full config (one-line InputError). */
+  validate(config: C): void;
+  /** Builds a model with fresh weights. */
+  create(config: C, seed: number): LanguageModel<C>;
+}
+
+const gpt: ModelSpec<GptConfig> = {
+  name: "gpt",
+  tokenizers: ["char", "bpe", "word"],
+  presets: GPT_PRESETS,
+  validate: validateGptConfig,
+  create: (config, seed) => new Gpt(config, seed),
+};
+
+// deno-lint-ignore no-explicit-any
+const SPECS: Record<string, ModelSpec<any>> = { gpt };
+
+/** Models available now, by name. */
+export function modelNames(): string[] {
+  return Object.keys(SPECS);
+}
+
+/**
+ * The spec of a model by name, or a one-line {@link InputError}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getModelSpec } from "./registry.ts";
+ * assert.equal(getModelSpec("gpt").presets.baby.model.blockSize, 64);
+ * assert.throws(() => getModelSpec("bert"), /unknown model "bert"/);
+ * ```
+ */
+export function getModelSpec(name: string): ModelSpec {
+  const spec = SPECS[name];
+  if (!spec) {
+    throw new InputError(`unknown model "${name}": choose one of ${modelNames().join(", ")}`);
+  }
+  return spec;
+}
+
+/** A preset of a model by name, or a one-line {@link InputError} listing the presets. */
+export function getPreset(spec: ModelSpec, name: string): Preset<BaseConfig> {
+  const preset = spec.presets[name];
+  if (!preset) {
+    throw new InputError(
+      `model ${spec.name} has no preset "${name}": choose one of ${
+        Object.keys(spec.presets).join(", ")
+      }`,
+    );
+  }
+  return preset;
+}
