@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { type ReleasedToken, TokenStream } from "../../lib/sample/token_stream.ts";
+
+/** Id i ↦ the i-th letter. */
+const letters = (ids: number[]): string => ids.map((i) => String.fromCharCode(97 + i)).join("");
+const ids = (text: string): number[] => [...text].map((c) => c.charCodeAt(0) - 97);
+
+/** Pushes every id until a stop; returns what was released and whether it stopped. */
+function run(
+  stream: TokenStream,
+  input: number[],
+): { released: ReleasedToken[]; stopped: boolean } {
+  const released: ReleasedToken[] = [];
+  for (const id of input) {
+    const r = stream.push(id);
+    released.push(...r.released);
+    if (r.stopped) return { released, stopped: true };
+  }
+  released.push(...stream.flush());
+  return { released, stopped: false };
+}
+
+Deno.test("TokenStream without stop conditions releases every token at once", () => {
+  const stream = new TokenStream({ decode: letters });
+  assert.deepEqual(stream.push(0).released, [{ id: 0, text: "a" }]);
+  assert.deepEqual(stream.push(1).released, [{ id: 1, text: "b" }]);
+  assert.deepEqual(stream.flush(), []);
+  assert.equal(stream.text, "ab");
+  const plain = new TokenStream();
+  assert.deepEqual(plain.push(4).released, [{ id: 4, text: undefined }]);
+  assert.equal(plain.text, undefined);
+});
+
+Deno.test("a stop string stops, is cut from the text and is never released", () => {
+  const stream = new TokenStream({ stopStrings: ["cab"], decode: letters });
+  const { released, stopped } = run(stream, ids("abcacabd"));
+  assert.ok(stopped);
+  assert.deepEqual(released.map((r) => r.id), ids("abca"));
+  assert.equal(released.map((r) => r.text).join(""), "abca");
+  assert.equal(stream.text, "abca");
+});
+
+Deno.test("held tokens are released once they cannot begin a stop string", () => {
+  const stream = new TokenStream({ stopStrings: ["cd"], decode: letters });
+  assert.deepEqual(stream.push(2).released, []); // "c"
+  assert.deepEqual(stream.push(2).released, [{ id: 2, text: "c" }]); // "cc": the first c is safe
+  assert.deepEqual(stream.push(4).released, [{ id: 2, text: "c" }, { id: 4, text: "e" }]);
+  assert.deepEqual(stream.push(2).released, []);
+  assert.deepEqual(stream.flush(), [{ id: 2, text: "c" }]); // the end releases what was held
+  assert.equal(stream.text, "ccec");
+});
+
+Deno.test("the earliest of several stop strings wins", () => {
+  const stream = new TokenStream({ stopStrings: ["de", "bcd"], decode: letters });
+  const { released } = run(stream, ids("abcde"));
+  assert.equal(stream.text, "a");
+  assert.deepEqual(released.map((r) => r.id), [0]);
+});
+
+Deno.test("a token that straddles the stop string stays, with its text before the cut", () => {
+  // tokens are multi-letter chunks: 0 = "xy", 1 = "z\n", 2 = "\nU", 3 = "ser:"
+  const chunks = ["xy", "z\n", "\nU", "ser:"];
+  const decode = (t: number[]) => t.map((i) => chunks[i]).join("");
+  const stream = new TokenStream({ stopStrings: ["\n\nUser:"], decode });
+  const { released, stopped } = run(stream, [0, 1, 2, 3]);
+  assert.ok(stopped);
+  assert.equal(stream.text, "xyz");
+  assert.deepEqual(released.map((r) => r.id), [0, 1]);
+  assert.equal(released.map((r) => r.text).join(""), "xyz");
+});
+
+Deno.test("stop sequences of ids are removed; the longest match wins", () => {
+  const stream = new TokenStream({ stopSequences: [[3], [2, 3]], decode: letters });
+  const { released, stopped } = run(stream, [0, 2, 1, 2, 3, 4]);
+  assert.ok(stopped);
+  assert.deepEqual(released.map((r) => r.id), [0, 2, 1]);
+  assert.equal(stream.text, "acb");
+  const noMatch = new TokenStream({ stopSequences: [[1, 1, 1]] });
+  assert.deepEqual(run(noMatch, [1, 1, 0, 1, 1]).released.map((r) => r.id), [1, 1, 0, 1, 1]);
+});
+
+Deno.test("stopWhen stops and keeps the token that satisfied it", () => {
+  const stream = new TokenStream({ stopWhen: (text) => text.length >= 3, decode: letters });
+  const { released, stopped } = run(stream, ids("abcdef"));
+  assert.ok(stopped);
+  assert.equal(stream.text, "abc");
+  assert.deepEqual(released.map((r) => r.id), ids("abc"));
+});
+
+Deno.test("a character split over two tokens is streamed once it is complete", () => {
+  // byte-level tokens: "é" is two UTF-8 bytes, each its own token
+  const bytes = [0x61, 0xc3, 0xa9, 0x62];
+  const decoder = (t: number[]) => new TextDecoder().decode(new Uint8Array(t.map((i) => bytes[i])));
+  const stream = new TokenStream({ decode: decoder });
+  const pieces = run(stream, [0, 1, 2, 3]).released.map((r) => r.text);
+  assert.deepEqual(pieces, ["a", "", "é", "b"]);
+  assert.equal(stream.text, "aéb");
+  // with a stop string, the half character is held, then released whole
+  const stopping = new TokenStream({ decode: decoder, stopStrings: ["zz"] });
+  assert.deepEqual(stopping.push(0).released, [{ id: 0, text: "a" }]);
+  assert.deepEqual(stopping.push(1).released, []);
+  assert.deepEqual(stopping.push(2).released, [{ id: 1, text: "" }, { id: 2, text: "é" }]);
+});
+
+Deno.test("a stream that ends inside a character still returns all its text", () => {
+  const bytes = [0x61, 0xc3];
+  const decoder = (t: number[]) => new TextDecoder().decode(new Uint8Array(t.map((i) => bytes[i])));
+  const stream = new TokenStream({ decode: decoder, stopStrings: ["q"] });
+  const pieces = run(stream, [0, 1]).released.map((r) => r.text);
+  assert.equal(pieces.join(""), "a\uFFFD");
+  assert.equal(stream.text, "a\uFFFD");
+});
+
+Deno.test("TokenStream refuses stop strings without decode and pushes after the end", () => {
+  assert.throws(() => new TokenStream({ stopStrings: ["x"] }), TypeError);
+  const stream = new TokenStream();
+  stream.push(1);
+  stream.flush();
+  assert.throws(() => stream.push(2), /after the stream ended/);
+});
