@@ -22,6 +22,8 @@ import { writePlot } from "../plot/write_plot.ts";
 import { emitJson, formatBytes, info, progressLine } from "./output.ts";
 import type { TrainSettings } from "./train_settings.ts";
 import { TrainProgress } from "./train_progress.ts";
+import { emptyPrompt } from "./load_model.ts";
+import { generate } from "../sample/generate.ts";
 
 /** Settings that define the model and data: a resumed run must match them. */
 function identity(s: TrainSettings): Record<string, unknown> {
@@ -170,6 +172,19 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
     if (result.stoppedBy === "signal") {
       info(`interrupted: saved ${join(s.out, "last")}; continue with --resume`);
       return 130;
+    }
+    if (s.sample > 0 && !s.json) {
+      info(`sample (${s.sample} tokens, temperature 0.8, final weights):`);
+      const sample = await generate(model, emptyPrompt(tokenizer), {
+        maxNewTokens: s.sample,
+        temperature: 0.8,
+        seed: s.train.seed,
+        decode: (ids) => tokenizer.decode(ids),
+        signal,
+      });
+      Deno.stdout.writeSync(
+        new TextEncoder().encode(`${sample.text ?? tokenizer.decode(sample.ids)}\n`),
+      );
     }
     return 0;
   } finally {

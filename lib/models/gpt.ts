@@ -53,7 +53,10 @@ export interface GptConfig extends BaseConfig {
 export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     // x·(1 + 0.044715·x²) rather than x + 0.044715·x³: tf.pow is a slow kernel
-    const inner = tf.mul(tf.mul(x, tf.add(tf.mul(tf.square(x), 0.044715), 1)), Math.sqrt(2 / Math.PI));
+    const inner = tf.mul(
+      tf.mul(x, tf.add(tf.mul(tf.square(x), 0.044715), 1)),
+      Math.sqrt(2 / Math.PI),
+    );
     return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
   });
 }
