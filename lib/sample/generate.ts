@@ -78,7 +78,7 @@ export async function generate(
   const rng = options.rng ?? new Rng(seed!);
   const { decode, onToken, signal } = options;
   const stream = new TokenStream(options);
-  const stepper = new ModelStepper(model, promptIds);
+  const stepper = new ModelStepper(model, promptIds, { useCache: options.useCache });
   const ids: number[] = [];
   let stoppedBy: StopReason = "length";
   let partial = false; // the callback stopped in the middle of a batch of released tokens

@@ -102,7 +102,11 @@ export class ModelStepper {
   #started = false;
 
   /** Prepares to generate after `promptIds` (validated by the caller). */
-  constructor(model: LanguageModel, promptIds: readonly number[]) {
+  constructor(
+    model: LanguageModel,
+    promptIds: readonly number[],
+    options: { useCache?: boolean } = {},
+  ) {
     this.#model = model;
     const max = model.maxContext;
     this.#maxContext = max === undefined ? Infinity : max;
@@ -111,7 +115,8 @@ export class ModelStepper {
     }
     this.promptCropped = promptIds.length > this.#maxContext;
     this.#context = promptIds.slice(-this.#maxContext);
-    this.mode = model.recurrent ? "recurrent" : model.createCache ? "cache" : "window";
+    const cache = model.createCache !== undefined && (options.useCache ?? true);
+    this.mode = model.recurrent ? "recurrent" : cache ? "cache" : "window";
   }
 
   /** Reads the prompt; returns the logits for the first new token. */

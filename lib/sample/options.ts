@@ -43,6 +43,8 @@ export interface GenerateOptions extends SamplingOptions {
   readonly onToken?: TokenCallback;
   /** Stops generation between two tokens when aborted (e.g. on Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Use the model's KV cache when it has one (default true; false re-reads the window each step). */
+  readonly useCache?: boolean;
 }
 
 /** Why generation ended. */

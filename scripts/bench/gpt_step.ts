@@ -62,9 +62,20 @@ export async function benchGptStep(
       const base = { ...DEFAULT_TRAIN, ...GPT_PRESETS.baby.train };
       // one warm-up step (allocations, XNNPACK packing), then the timed run
       await train(model, data, { ...base, maxIters: 1, evalInterval: 1_000_000, evalIters: 1 });
-      const r = await train(model, data, { ...base, maxIters: steps, evalInterval: 1_000_000, evalIters: 1 });
+      const r = await train(model, data, {
+        ...base,
+        maxIters: steps,
+        evalInterval: 1_000_000,
+        evalIters: 1,
+      });
       const tokensPerSecond = r.tokensPerSecond;
-      results.push({ backend: config, blas, steps, msPerStep: 768 / tokensPerSecond * 1000, tokensPerSecond });
+      results.push({
+        backend: config,
+        blas,
+        steps,
+        msPerStep: 768 / tokensPerSecond * 1000,
+        tokensPerSecond,
+      });
     } finally {
       model.dispose();
     }
@@ -80,7 +91,8 @@ async function torchStep(steps: number): Promise<GptStepResult | undefined> {
   const args = [script, c.nLayer, c.nHead, c.nEmbd, c.blockSize, 12, VOCAB, steps].map(String);
   for (const python of ["/usr/bin/python3", "python3"]) {
     try {
-      const out = await new Deno.Command(python, { args, stdout: "piped", stderr: "null" }).output();
+      const out = await new Deno.Command(python, { args, stdout: "piped", stderr: "null" })
+        .output();
       if (!out.success) continue;
       const r = JSON.parse(new TextDecoder().decode(out.stdout).trim());
       return {

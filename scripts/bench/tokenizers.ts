@@ -137,7 +137,7 @@ export async function benchTokenizers(
   });
   await breathe();
 
-  const char = CharTokenizer.train(text, { unknown: true });
+  const char = CharTokenizer.train(text);
   const charIds = best(3, () => char, (tok) => tok.encode(text));
   results.push({
     name: "char encode",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { tf } from "../../lib/engine/mod.ts";
 import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
 import { InputError } from "../../lib/errors.ts";
+import { generate } from "../../lib/sample/mod.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
 
 interface Case {
@@ -172,5 +173,28 @@ Deno.test("GPT rejects bad configs and over-long inputs with one-line reasons", 
   const ids = tf.zeros([1, 9], "int32") as tf.Tensor2D;
   assert.throws(() => model.forward(ids), /context of 9 tokens exceeds blockSize 8/);
   ids.dispose();
+  model.dispose();
+});
+
+Deno.test("generate() with GPT's KV cache gives the same tokens as without it", async () => {
+  const model = new Gpt({
+    vocabSize: 11,
+    blockSize: 16,
+    nLayer: 2,
+    nHead: 2,
+    nEmbd: 8,
+    dropout: 0,
+    bias: true,
+    tieWeights: true,
+  }, 5);
+  const run = (useCache: boolean) =>
+    generate(model, [1, 2, 3], { maxNewTokens: 40, seed: 9, temperature: 1.5, useCache });
+  const cached = await run(true);
+  const plain = await run(false);
+  assert.deepEqual(cached.ids, plain.ids); // 43 tokens > blockSize 16: the cache is rebuilt along the way
+  const after = tf.memory().numTensors; // masks for every shape are cached by now
+  await run(true);
+  await run(false);
+  assert.equal(tf.memory().numTensors, after, "a second generation allocates nothing that stays");
   model.dispose();
 });

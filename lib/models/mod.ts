@@ -1,0 +1,24 @@
+/**
+ * The models, their presets and the contract they share.
+ *
+ * @module
+ */
+export type {
+  BaseConfig,
+  ForwardOptions,
+  ForwardOutput,
+  KVCache,
+  LanguageModel,
+  ModelName,
+  RecurrentState,
+} from "./types.ts";
+export { gelu, Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
+export { GPT_PRESETS } from "./gpt_presets.ts";
+export {
+  getModelSpec,
+  getPreset,
+  modelNames,
+  type ModelSpec,
+  type Preset,
+  type TokenizerChoice,
+} from "./registry.ts";

@@ -1,0 +1,15 @@
+/**
+ * Building blocks written from tfjs ops, with PyTorch / Hugging Face weight
+ * names: parameters, linear, embedding, layer norm, dropout, cross-entropy
+ * and causal self-attention.
+ *
+ * @module
+ */
+export { type Init, initValues } from "./init.ts";
+export { type Param, ParamStore } from "./param_store.ts";
+export { Linear, linear, type LinearOptions } from "./linear.ts";
+export { Embedding } from "./embedding.ts";
+export { LayerNorm, layerNorm } from "./layer_norm.ts";
+export { dropout } from "./dropout.ts";
+export { crossEntropy } from "./cross_entropy.ts";
+export { type AttentionOptions, CausalSelfAttention, type LayerCache } from "./attention.ts";
