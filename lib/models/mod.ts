@@ -14,6 +14,7 @@ export type {
 } from "./types.ts";
 export { gelu, Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 export { GPT_PRESETS } from "./gpt_presets.ts";
+export { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
 export {
   getModelSpec,
   getPreset,

@@ -18,6 +18,7 @@ import type { RngState } from "../rng.ts";
 import type { StreamState } from "../data/batching.ts";
 import { decodeSafetensors, encodeSafetensors, type StoredTensor } from "./safetensors.ts";
 import { recoverDir, writeDirAtomic } from "./atomic.ts";
+import { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "../models/hf_gpt2.ts";
 
 /** Version of the checkpoint layout; bumped on incompatible changes. */
 export const CHECKPOINT_FORMAT = 1;
@@ -139,6 +140,7 @@ export async function resolveCheckpointDir(path: string): Promise<string> {
 export async function readCheckpoint(path: string): Promise<Checkpoint & { dir: string }> {
   const dir = await resolveCheckpointDir(path);
   const configJson = await readJson(join(dir, "config.json")) as Record<string, unknown>;
+  if (isHfGpt2Config(configJson)) return await readHfGpt2(dir, configJson);
   if (
     typeof configJson !== "object" || configJson === null || typeof configJson.model !== "string"
   ) {
@@ -168,6 +170,18 @@ export async function readCheckpoint(path: string): Promise<Checkpoint & { dir: 
     }
   }
   return { dir, model: model as string, config, weights, tokenizer, optimizer, state };
+}
+
+/** A Hugging Face GPT-2 directory, read as an inference-only checkpoint. */
+async function readHfGpt2(
+  dir: string,
+  hf: Record<string, unknown>,
+): Promise<Checkpoint & { dir: string }> {
+  const config = gptConfigFromHf(hf) as unknown as Record<string, unknown>;
+  const path = join(dir, "model.safetensors");
+  const weights = weightsFromHf(decodeSafetensors(await readBytes(path), path).tensors);
+  const tokenizer = await readJson(join(dir, "tokenizer.json"));
+  return { dir, model: "gpt", config, weights, tokenizer };
 }
 
 async function exists(path: string): Promise<boolean> {
