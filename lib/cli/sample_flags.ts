@@ -75,7 +75,7 @@ function num(name: string, raw: string | undefined, fallback: number): number {
  * import { sampleSettings } from "./sample_flags.ts";
  * const s = sampleSettings({ checkpoint: "run", "top-p": "0.9" }, 500);
  * assert.equal(s.topP, 0.9);
- * assert.throws(() => sampleSettings({ checkpoint: "run", "top-p": "1.5" }, 500), /topP/);
+ * assert.throws(() => sampleSettings({ checkpoint: "run", "top-p": "1.5" }, 500), /top-p/);
  * ```
  */
 export function sampleSettings(v: Record<string, unknown>, defaultLength: number): SampleSettings {

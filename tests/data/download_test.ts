@@ -210,10 +210,13 @@ Deno.test("a directory mirror is copied with the same checks", async () => {
 });
 
 Deno.test("a mirror that is neither a directory nor a URL is a one-line error", async () => {
-  await assert.rejects(
-    fetchDataset("tinyshakespeare", { mirror: "/no/such/mirror" }),
-    (err: Error) => err instanceof InputError && /is not a directory or an http/.test(err.message),
-  );
+  await withTempDir(async (dataDir) => {
+    await assert.rejects(
+      fetchDataset("tinyshakespeare", { dataDir, mirror: "/no/such/mirror" }),
+      (err: Error) =>
+        err instanceof InputError && /is not a directory or an http/.test(err.message),
+    );
+  });
 });
 
 Deno.test("an unknown dataset name lists the known ones", async () => {
