@@ -14,9 +14,10 @@
  * On wasm and cpu the engine registers its own kernels (see `kernels.ts`):
  * matrix products through a system CBLAS `cblas_sgemm` via Deno FFI
  * (`LMFS_BLAS=path|off`; needs `--allow-ffi`), the kernels wasm lacks
- * (`UnsortedSegmentSum`, `Einsum`), faster `Slice`/`Unpack`/`SplitV`/`Tanh`,
- * and gradients tfjs lacks or gets wrong (`Einsum`; `BatchMatMul` with
- * broadcast batch dimensions).
+ * (`UnsortedSegmentSum`, `Einsum`), faster `Slice`/`Unpack`/`SplitV`/`Tanh`/
+ * `GatherV2`, copy-free `Identity`/`Cast`, a fused {@link gelu}, and
+ * gradients tfjs lacks or gets wrong (`Einsum`; `BatchMatMul` with broadcast
+ * batch dimensions).
  *
  * ## Writing fast model code
  *
@@ -40,6 +41,9 @@
  *   with a 2-D weight is fine (the engine's gradient reduces it).
  * - **Gather embeddings:** `tf.gather(table, ids)`, never one-hot products; its
  *   gradient is `UnsortedSegmentSum`, native here.
+ * - **Fused activations:** {@link gelu} from this module is one op forward and
+ *   one backward (GPT-2's tanh GELU written with tfjs ops is ~8 and ~20);
+ *   `tf.tanh` and `tf.sigmoid` are fast kernels, hand-built formulas are not.
  * - **Fewer, larger ops.** Hoist work out of time loops (input projections of a
  *   whole sequence at once), concatenate gate weights into one product, use
  *   `tf.split`/`tf.unstack` once rather than `tf.slice` per step, prefer
@@ -55,10 +59,11 @@ export {
   type BackendName,
   type BackendRequest,
   type BlasInfo,
-  engineInfo,
   type EngineInfo,
+  engineInfo,
   type EngineOptions,
   formatEngineInfo,
   initEngine,
 } from "./engine.ts";
 export { BLAS_ENV, blasCandidates } from "./blas.ts";
+export { gelu } from "./gelu.ts";
