@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { tf } from "../engine/tf.ts";
+import { gelu, tf } from "../engine/mod.ts";
 import { InputError } from "../errors.ts";
 import { Rng } from "../rng.ts";
 import { CausalSelfAttention, type LayerCache } from "../nn/attention.ts";
@@ -36,29 +36,6 @@ export interface GptConfig extends BaseConfig {
   readonly bias: boolean;
   /** Share the output projection with the token embedding (GPT-2: true). */
   readonly tieWeights: boolean;
-}
-
-/**
- * GELU in GPT-2's tanh approximation:
- * 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { tf } from "../engine/tf.ts";
- * import { gelu } from "./gpt.ts";
- * assert.ok(Math.abs(gelu(tf.scalar(1)).dataSync()[0] - 0.841192) < 1e-5);
- * ```
- */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    // x·(1 + 0.044715·x²) rather than x + 0.044715·x³: tf.pow is a slow kernel
-    const inner = tf.mul(
-      tf.mul(x, tf.add(tf.mul(tf.square(x), 0.044715), 1)),
-      Math.sqrt(2 / Math.PI),
-    );
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-  });
 }
 
 /** Checks a GPT config; one-line {@link InputError} for the first problem. */
@@ -103,7 +80,7 @@ interface Block {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tf } from "../engine/tf.ts";
+ * import { gelu, tf } from "../engine/mod.ts";
  * import { Gpt } from "./gpt.ts";
  * const gpt = new Gpt({ vocabSize: 65, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0, bias: false, tieWeights: true });
  * const { logits } = gpt.forward(tf.zeros([2, 5], "int32"));

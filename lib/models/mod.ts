@@ -12,7 +12,9 @@ export type {
   ModelName,
   RecurrentState,
 } from "./types.ts";
-export { gelu, Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
+export { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.ts";
+export { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
+export { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 export { GPT_PRESETS } from "./gpt_presets.ts";
 export { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
 export {

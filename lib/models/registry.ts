@@ -8,6 +8,8 @@
  */
 import { InputError } from "../errors.ts";
 import type { TrainConfig } from "../train/config.ts";
+import { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.ts";
+import { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
 import { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 import { GPT_PRESETS } from "./gpt_presets.ts";
 import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
@@ -56,8 +58,16 @@ const gpt: ModelSpec<GptConfig> = {
   create: (config, seed) => new Gpt(config, seed),
 };
 
+const charRnn: ModelSpec<CharRnnConfig> = {
+  name: "char-rnn",
+  tokenizers: ["char"],
+  presets: CHAR_RNN_PRESETS,
+  validate: validateCharRnnConfig,
+  create: (config, seed) => new CharRnn(config, seed),
+};
+
 // deno-lint-ignore no-explicit-any
-const SPECS: Record<string, ModelSpec<any>> = { gpt };
+const SPECS: Record<string, ModelSpec<any>> = { "char-rnn": charRnn, gpt };
 
 /** Models available now, by name. */
 export function modelNames(): string[] {

@@ -1,0 +1,181 @@
+/**
+ * A character-level vanilla RNN language model (Karpathy's char-rnn), laid
+ * out like a PyTorch `nn.Embedding` + `nn.RNN(batch_first=True)` +
+ * `nn.Linear` module, so its weights load into PyTorch unchanged:
+ *
+ *     x = embed[ids]   or   onehot(ids)                    (B, T, E) or (B, T, V)
+ *     for each of nLayer layers:                           rnn.weight_ih_l{k} …
+ *       h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)  (B, T, H)
+ *       x = dropout(h)
+ *     logits = x·fc.weightᵀ + fc.bias                      (B, T, V)
+ *
+ * The hidden state (one `[B, H]` tensor per layer) is carried from one
+ * training window to the next (truncated backpropagation through time) and
+ * from token to token in generation; there is no context limit. Each layer's
+ * backward pass is backpropagation through time written by hand (see
+ * `lib/nn/rnn_layer.ts`).
+ *
+ * @module
+ */
+import { tf } from "../engine/tf.ts";
+import { InputError } from "../errors.ts";
+import { Rng } from "../rng.ts";
+import { crossEntropy } from "../nn/cross_entropy.ts";
+import { dropout } from "../nn/dropout.ts";
+import { Embedding } from "../nn/embedding.ts";
+import { linear } from "../nn/linear.ts";
+import { ParamStore } from "../nn/param_store.ts";
+import { Rnn } from "../nn/rnn.ts";
+import type {
+  BaseConfig,
+  ForwardOptions,
+  ForwardOutput,
+  LanguageModel,
+  RecurrentState,
+} from "./types.ts";
+
+/** Char-RNN hyper-parameters. */
+export interface CharRnnConfig extends BaseConfig {
+  /** Stacked RNN layers (1–3). */
+  readonly nLayer: number;
+  /** Hidden units per layer H. */
+  readonly hidden: number;
+  /** Embedding width E (used when `inputMode` is `"embedding"`). */
+  readonly embedDim: number;
+  /** Dropout on every RNN layer's output (between layers and before `fc`), in training. */
+  readonly dropout: number;
+  /** How ids enter the first layer: a learned embedding, or one-hot vectors of size V. */
+  readonly inputMode: "embedding" | "onehot";
+}
+
+/** Checks a char-RNN config; one-line {@link InputError} for the first problem. */
+export function validateCharRnnConfig(c: CharRnnConfig): void {
+  for (const key of ["vocabSize", "blockSize", "nLayer", "hidden", "embedDim"] as const) {
+    if (!Number.isInteger(c[key]) || c[key] < 1) {
+      throw new InputError(`${key} must be a positive integer; got ${c[key]}`);
+    }
+  }
+  if (c.nLayer > 3) throw new InputError(`nLayer must be 1, 2 or 3; got ${c.nLayer}`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) {
+    throw new InputError(`dropout must be in [0, 1); got ${c.dropout}`);
+  }
+  if (c.inputMode !== "embedding" && c.inputMode !== "onehot") {
+    throw new InputError(`inputMode must be "embedding" or "onehot"; got "${c.inputMode}"`);
+  }
+}
+
+/** Options for {@link CharRnn} beyond its config. */
+export interface CharRnnOptions {
+  /**
+   * Differentiate the plain unrolled loop with tfjs's autodiff instead of the
+   * hand-written backpropagation through time (same gradients, several times
+   * slower; for comparison).
+   */
+  readonly autodiff?: boolean;
+}
+
+/**
+ * The char-RNN model.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { CharRnn } from "./char_rnn.ts";
+ * const rnn = new CharRnn({ vocabSize: 65, blockSize: 16, nLayer: 2, hidden: 8, embedDim: 4, dropout: 0, inputMode: "embedding" });
+ * const { logits, state } = rnn.forward(tf.zeros([2, 5], "int32"), { returnState: true });
+ * assert.deepEqual(logits.shape, [2, 5, 65]);
+ * assert.deepEqual(state!.map((s) => s.shape), [[2, 8], [2, 8]]); // one [B, H] per layer
+ * rnn.dispose();
+ * ```
+ */
+export class CharRnn implements LanguageModel<CharRnnConfig> {
+  readonly name = "char-rnn" as const;
+  readonly recurrent = true;
+  readonly maxContext = undefined;
+  readonly config: CharRnnConfig;
+  readonly #store: ParamStore;
+  readonly #embed?: Embedding;
+  readonly #rnn: Rnn;
+  readonly #fcWeight: tf.Variable;
+  readonly #fcBias: tf.Variable;
+  readonly #rng: Rng;
+  readonly #autodiff: boolean;
+
+  /** Creates a model with fresh weights drawn from `seed` (PyTorch's default inits). */
+  constructor(config: CharRnnConfig, seed = 1337, options: CharRnnOptions = {}) {
+    validateCharRnnConfig(config);
+    this.config = config;
+    this.#autodiff = options.autodiff ?? false;
+    this.#rng = new Rng(seed + 7); // dropout masks
+    const store = this.#store = new ParamStore(new Rng(seed));
+    const { vocabSize: V, hidden: H, embedDim: E } = config;
+    if (config.inputMode === "embedding") {
+      this.#embed = new Embedding(store, "embed", {
+        num: V,
+        dim: E,
+        init: { kind: "normal", std: 1 },
+      });
+    }
+    this.#rnn = new Rnn(store, "rnn", {
+      inputSize: config.inputMode === "embedding" ? E : V,
+      hiddenSize: H,
+      numLayers: config.nLayer,
+      dropout: config.dropout,
+    });
+    // the output projection, torch.nn.Linear(H, V): weight [V, H] and bias both ~ U(±1/√H)
+    const fcInit = { kind: "uniform", low: -1 / Math.sqrt(H), high: 1 / Math.sqrt(H) } as const;
+    this.#fcWeight = store.add("fc.weight", [V, H], fcInit);
+    this.#fcBias = store.add("fc.bias", [V], fcInit);
+  }
+
+  /** The parameters. */
+  params(): ParamStore {
+    return this.#store;
+  }
+
+  /** A zero state for a batch of `batch` sequences: one `[batch, H]` per layer. */
+  initialState(batch: number): RecurrentState {
+    return this.#rnn.layers.map(() => tf.zeros([batch, this.config.hidden]));
+  }
+
+  /** Logits for every position, starting from `options.state` (default zeros). */
+  forward(ids: tf.Tensor2D, options: ForwardOptions = {}): ForwardOutput {
+    const training = options.training ?? false;
+    const { logits, state } = tf.tidy(() => {
+      const x = this.#embed // (B, T, E) or (B, T, V)
+        ? this.#embed.forward(ids)
+        : tf.cast(tf.oneHot(ids, this.config.vocabSize), "float32");
+      const out = this.#rnn.forward(x, {
+        state: options.state,
+        training,
+        rng: this.#rng,
+        autodiff: this.#autodiff,
+      });
+      const y = dropout(out.y, this.config.dropout, { training, rng: this.#rng }); // (B, T, H)
+      const logits = linear(y, this.#fcWeight, this.#fcBias) as tf.Tensor3D; // (B, T, V)
+      return { logits, state: out.state };
+    });
+    if (options.returnState) return { logits, state };
+    tf.dispose(state);
+    return { logits };
+  }
+
+  /** Mean next-token cross-entropy, and the final state when asked for. */
+  loss(
+    ids: tf.Tensor2D,
+    targets: tf.Tensor2D,
+    options: ForwardOptions = {},
+  ): { loss: tf.Scalar; state?: RecurrentState } {
+    return tf.tidy(() => {
+      const out = this.forward(ids, { ...options, returnState: true });
+      const loss = crossEntropy(out.logits, targets);
+      return options.returnState ? { loss, state: out.state } : { loss };
+    });
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    this.#store.dispose();
+  }
+}
