@@ -6,7 +6,8 @@
  * @module
  */
 import { DATASETS, defaultDataDir, MIRROR_ENV, mirrorFromEnv } from "../data/mod.ts";
-import { tf } from "../engine/tf.ts";
+import { formatEngineInfo, initEngine, tf } from "../engine/mod.ts";
+import { blasFromEnv, loadBlas } from "../engine/blas.ts";
 import { findNotebookPython } from "./python.ts";
 
 /** The Deno version this project is tested with (README, `.ci/run`). */
@@ -36,13 +37,21 @@ export function checkDeno(version: string = Deno.version.deno): Finding {
   };
 }
 
-/** Checks that TensorFlow.js runs a tiny computation. */
+/** Initialises the engine as training would and checks it computes. */
 export async function checkEngine(): Promise<Finding> {
   try {
-    await tf.ready();
+    const info = await initEngine({ backend: "auto" });
     const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
     if (sum !== 3) throw new Error(`1 + 2 gave ${sum}`);
-    return { name: "engine", status: "ok", detail: `TensorFlow.js backend ${tf.getBackend()}` };
+    const text = formatEngineInfo(info);
+    return info.backend === "cpu"
+      ? {
+        name: "engine",
+        status: "warn",
+        detail: `${text} (pure JavaScript: very slow)`,
+        fix: info.notes.join("; ") || "the wasm backend did not load",
+      }
+      : { name: "engine", status: "ok", detail: text };
   } catch (err) {
     return {
       name: "engine",
@@ -53,29 +62,19 @@ export async function checkEngine(): Promise<Finding> {
   }
 }
 
-/** Standard places of a CBLAS library. */
-export const BLAS_CANDIDATES: readonly string[] = [
-  "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
-  "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
-  "/usr/lib/x86_64-linux-gnu/libblas.so.3",
-  "/usr/lib/aarch64-linux-gnu/libblas.so.3",
-  "/usr/lib64/libopenblas.so.0",
-  "/usr/lib/libopenblas.so.0",
-  "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
-  "/System/Library/Frameworks/Accelerate.framework/Accelerate",
-];
-
-/** Looks for a CBLAS library (`LMFS_BLAS` path, or a standard location). */
-export function checkBlas(env: string | undefined = safeEnv("LMFS_BLAS")): Finding {
-  if (env === "off") return { name: "blas", status: "ok", detail: "disabled by LMFS_BLAS=off" };
-  const candidates = env ? [env] : BLAS_CANDIDATES;
-  const found = candidates.find((p) => exists(p));
-  if (found) return { name: "blas", status: "ok", detail: found };
+/** Loads the CBLAS library the engine would use (`LMFS_BLAS`, or the standard names). */
+export function checkBlas(spec: string | undefined = blasFromEnv()): Finding {
+  if (spec === "off") return { name: "blas", status: "ok", detail: "disabled by LMFS_BLAS=off" };
+  const load = loadBlas(spec);
+  if (load.ok) {
+    const i = load.blas.info;
+    return { name: "blas", status: "ok", detail: `${i.vendor} (${i.path})` };
+  }
   return {
     name: "blas",
     status: "warn",
-    detail: env ? `LMFS_BLAS=${env} does not exist` : "no CBLAS library found",
-    fix: "training is many times slower without one: Debian/Ubuntu `apt install " +
+    detail: load.reason,
+    fix: "training is several times slower without one: Debian/Ubuntu `apt install " +
       "libopenblas0-pthread`, macOS has Accelerate, elsewhere set LMFS_BLAS to a CBLAS library",
   };
 }
@@ -167,14 +166,6 @@ async function run(cmd: string, args: string[]): Promise<string | undefined> {
   try {
     const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "null" }).output();
     return out.success ? new TextDecoder().decode(out.stdout) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function safeEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
   } catch {
     return undefined;
   }
