@@ -14,3 +14,4 @@ export * from "./sample/mod.ts";
 export * from "./plot/mod.ts";
 export { InputError } from "./errors.ts";
 export { Rng, type RngState } from "./rng.ts";
+export * from "./notebook/mod.ts";
