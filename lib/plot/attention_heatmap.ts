@@ -30,6 +30,8 @@ export interface AttentionHeatmapOptions extends Omit<PlotOptions, "width" | "he
   showValues?: boolean;
   /** Top of the colour scale. Default 1 (weights are probabilities). */
   colorMax?: number;
+  /** Leave exact zeros (a causal mask's future) out of the data: about half the spec's size. */
+  omitZeros?: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export function attentionHeatmapSpec(
     }
     row.forEach((w, k) => {
       assertFinite(w, `attention weight [${q}][${k}]`);
+      if (w === 0 && options.omitZeros) return; // masked cells stay blank either way
       values.push({
         query: q,
         key: k,

@@ -100,3 +100,19 @@ Deno.test("attentionHeatmapSpec() rejects shapes that do not match the tokens", 
     /attention weight \[0\]\[0\] must be a finite number/,
   );
 });
+
+Deno.test("attentionHeatmapSpec() with omitZeros leaves a causal mask's zeros out of the data", () => {
+  const weights = [[1, 0, 0], [0.5, 0.5, 0], [0.2, 0.3, 0.5]];
+  const tokens = ["a", "b", "c"];
+  const full = JSON.stringify(
+    attentionHeatmapSpec(weights, { queryTokens: tokens, keyTokens: tokens }),
+  );
+  const spec = attentionHeatmapSpec(weights, {
+    queryTokens: tokens,
+    keyTokens: tokens,
+    omitZeros: true,
+  });
+  const values = (JSON.stringify(spec).match(/"weight":/g) ?? []).length;
+  const allValues = (full.match(/"weight":/g) ?? []).length;
+  assert.equal(allValues - values, 3);
+});
