@@ -40,6 +40,7 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   const resumed = s.resume ? await readResume(s) : undefined;
   const text = await loadText(s.data, {
     mirror: s.mirror,
+    dataDir: s.dataDir,
     signal,
     onProgress: downloadProgress(s.json),
   });

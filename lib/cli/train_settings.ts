@@ -44,6 +44,8 @@ export interface TrainSettings {
   readonly noBlas: boolean;
   /** Dataset mirror (`--mirror`), if given. */
   readonly mirror?: string;
+  /** Dataset cache directory (`--data-dir`; default: the project's data/). */
+  readonly dataDir?: string;
   /** JSON events on stdout. */
   readonly json: boolean;
   /** Tokens to sample at the end (0: none). */
@@ -72,6 +74,7 @@ const FLAGS = {
   backend: { type: "string" },
   "no-blas": { type: "boolean", default: false },
   mirror: { type: "string" },
+  "data-dir": { type: "string" },
   sample: { type: "string" },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -107,6 +110,7 @@ Options:
   --backend NAME         auto, tensorflow, wasm, cpu or webgpu (default auto)
   --no-blas              do not use a system BLAS library
   --mirror DIR|URL       dataset mirror (default: $LMFS_DATA_MIRROR)
+  --data-dir DIR         dataset cache (default: data/ in the project)
   --sample N             tokens to sample when done (default 300; 0 = none)
   --json                 one JSON object per line on stdout
   -h, --help             this help`;
@@ -253,6 +257,7 @@ export function resolveTrainSettings(
     backend,
     noBlas: v["no-blas"],
     mirror: v.mirror,
+    dataDir: v["data-dir"],
     json: v.json,
     sample: int("sample", v.sample, 0) ?? 300,
   };

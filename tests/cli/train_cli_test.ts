@@ -192,3 +192,44 @@ Deno.test("train: Ctrl-C finishes the step, saves last/ and exits 130", async ()
     assert.ok(last.optimizer, "optimizer state saved");
   });
 });
+
+Deno.test("train --data tinystories runs on a small sample through the mirror, with BPE", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(`${dir}/mirror/tinystories`, { recursive: true });
+    const story = (i: number) =>
+      `Once upon a time there was a little ${["cat", "dog", "bird"][i % 3]} named ${
+        ["Tom", "Lily", "Max"][i % 3]
+      }. ` +
+      `It liked to play in the park with its friends.\n<|endoftext|>\n`;
+    const text = (n: number, off: number) =>
+      Array.from({ length: n }, (_, i) => story(i + off)).join("");
+    await Deno.writeTextFile(`${dir}/mirror/tinystories/TinyStories-train.txt`, text(200, 0));
+    await Deno.writeTextFile(`${dir}/mirror/tinystories/TinyStories-valid.txt`, text(40, 1));
+    const r = await runScript("train", [
+      ...tiny,
+      "--data",
+      "tinystories",
+      "--tokenizer",
+      "bpe",
+      "--vocab-size",
+      "300",
+      "--max-iters",
+      "4",
+      "--out",
+      `${dir}/run`,
+      "--mirror",
+      `${dir}/mirror`,
+      "--data-dir",
+      `${dir}/cache`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const done = events(r.stdout).at(-1)!;
+    assert.equal(done.iters, 4);
+    const best = await readCheckpoint(`${dir}/run`);
+    assert.equal((best.tokenizer as { model: { type: string } }).model.type, "BPE");
+    assert.ok(
+      (await Deno.stat(`${dir}/cache/tinystories/TinyStories-train.txt`)).isFile,
+      "cached in --data-dir",
+    );
+  });
+});
