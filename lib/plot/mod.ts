@@ -28,6 +28,8 @@ export { bundleFor, JUPYTER_DISPLAY, plot, VEGA_LITE_MIME, VegaLitePlot } from "
 export type { PlotBundle } from "./jupyter.ts";
 export { LOSS_SERIES, lossCurveSpec } from "./loss_curve.ts";
 export type { LossCurveOptions, LossHistoryRow } from "./loss_curve.ts";
+export { heatmapSpec } from "./heatmap.ts";
+export type { HeatmapOptions } from "./heatmap.ts";
 export { pca2d } from "./pca.ts";
 export type { Point2d } from "./pca.ts";
 export { probabilityBarsSpec } from "./probability_bars.ts";
