@@ -1,19 +1,22 @@
 /**
  * A character-level vanilla RNN language model (Karpathy's char-rnn), laid
- * out like a PyTorch `nn.Embedding` + `nn.RNN(batch_first=True)` +
- * `nn.Linear` module, so its weights load into PyTorch unchanged:
+ * out like a PyTorch module of `embed = nn.Embedding(V, E)`,
+ * `rnn = nn.RNN(E, H, nLayer)` and `fc = nn.Linear(H, V)`, so its weights
+ * load into PyTorch unchanged:
  *
- *     x = embed[ids]   or   onehot(ids)                    (B, T, E) or (B, T, V)
- *     for each of nLayer layers:                           rnn.weight_ih_l{k} …
- *       h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)  (B, T, H)
- *       x = dropout(h)
- *     logits = x·fc.weightᵀ + fc.bias                      (B, T, V)
+ *     x = embed[ids]   or   onehot(ids)                      (B, T, E) or (B, T, V)
+ *     for each of nLayer layers:                             rnn.weight_ih_l{k} …
+ *       h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)    (B, H) for each t
+ *       x = dropout(h)                                       (B, T, H)
+ *     logits = x·fc.weightᵀ + fc.bias                        (B, T, V)
  *
  * The hidden state (one `[B, H]` tensor per layer) is carried from one
  * training window to the next (truncated backpropagation through time) and
  * from token to token in generation; there is no context limit. Each layer's
  * backward pass is backpropagation through time written by hand (see
- * `lib/nn/rnn_layer.ts`).
+ * `lib/nn/rnn_layer.ts`). Inside, the layers run time-major (`(T, B, ·)`,
+ * every step's batch one contiguous block); `forward` returns batch-first
+ * logits as every model does.
  *
  * @module
  */
@@ -48,7 +51,18 @@ export interface CharRnnConfig extends BaseConfig {
   readonly inputMode: "embedding" | "onehot";
 }
 
-/** Checks a char-RNN config; one-line {@link InputError} for the first problem. */
+/**
+ * Checks a char-RNN config; one-line {@link InputError} for the first problem.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateCharRnnConfig } from "./char_rnn.ts";
+ * const config = { vocabSize: 65, blockSize: 100, nLayer: 2, hidden: 256, embedDim: 64, dropout: 0, inputMode: "embedding" } as const;
+ * validateCharRnnConfig(config);
+ * assert.throws(() => validateCharRnnConfig({ ...config, nLayer: 4 }), /nLayer must be 1, 2 or 3; got 4/);
+ * ```
+ */
 export function validateCharRnnConfig(c: CharRnnConfig): void {
   for (const key of ["vocabSize", "blockSize", "nLayer", "hidden", "embedDim"] as const) {
     if (!Number.isInteger(c[key]) || c[key] < 1) {
@@ -141,20 +155,9 @@ export class CharRnn implements LanguageModel<CharRnnConfig> {
 
   /** Logits for every position, starting from `options.state` (default zeros). */
   forward(ids: tf.Tensor2D, options: ForwardOptions = {}): ForwardOutput {
-    const training = options.training ?? false;
     const { logits, state } = tf.tidy(() => {
-      const x = this.#embed // (B, T, E) or (B, T, V)
-        ? this.#embed.forward(ids)
-        : tf.cast(tf.oneHot(ids, this.config.vocabSize), "float32");
-      const out = this.#rnn.forward(x, {
-        state: options.state,
-        training,
-        rng: this.#rng,
-        autodiff: this.#autodiff,
-      });
-      const y = dropout(out.y, this.config.dropout, { training, rng: this.#rng }); // (B, T, H)
-      const logits = linear(y, this.#fcWeight, this.#fcBias) as tf.Tensor3D; // (B, T, V)
-      return { logits, state: out.state };
+      const out = this.#run(ids, options);
+      return { logits: tf.transpose(out.logits, [1, 0, 2]) as tf.Tensor3D, state: out.state };
     });
     if (options.returnState) return { logits, state };
     tf.dispose(state);
@@ -168,10 +171,30 @@ export class CharRnn implements LanguageModel<CharRnnConfig> {
     options: ForwardOptions = {},
   ): { loss: tf.Scalar; state?: RecurrentState } {
     return tf.tidy(() => {
-      const out = this.forward(ids, { ...options, returnState: true });
-      const loss = crossEntropy(out.logits, targets);
+      const out = this.#run(ids, options);
+      // the mean over positions does not care about their order: transpose the
+      // targets to time-major rather than the logits to batch-first
+      const loss = crossEntropy(out.logits, tf.transpose(targets));
       return options.returnState ? { loss, state: out.state } : { loss };
     });
+  }
+
+  /** Time-major logits `(T, B, V)` and the final state. */
+  #run(ids: tf.Tensor2D, options: ForwardOptions): { logits: tf.Tensor3D; state: tf.Tensor2D[] } {
+    const training = options.training ?? false;
+    const idsT = tf.transpose(ids); // (T, B): the RNN runs time-major
+    const x = this.#embed // (T, B, E) or (T, B, V)
+      ? this.#embed.forward(idsT)
+      : tf.cast(tf.oneHot(idsT, this.config.vocabSize), "float32");
+    const out = this.#rnn.forward(x, {
+      state: options.state,
+      training,
+      rng: this.#rng,
+      autodiff: this.#autodiff,
+    });
+    const y = dropout(out.y, this.config.dropout, { training, rng: this.#rng }); // (T, B, H)
+    const logits = linear(y, this.#fcWeight, this.#fcBias) as tf.Tensor3D; // (T, B, V)
+    return { logits, state: out.state };
   }
 
   /** Frees the weights. */

@@ -1,7 +1,7 @@
 /**
  * Building blocks written from tfjs ops, with PyTorch / Hugging Face weight
- * names: parameters, linear, embedding, layer norm, dropout, cross-entropy
- * and causal self-attention.
+ * names: parameters, linear, embedding, layer norm, dropout, cross-entropy,
+ * causal self-attention and tanh RNN layers.
  *
  * @module
  */
@@ -13,3 +13,5 @@ export { LayerNorm, layerNorm } from "./layer_norm.ts";
 export { dropout } from "./dropout.ts";
 export { crossEntropy } from "./cross_entropy.ts";
 export { type AttentionOptions, CausalSelfAttention, type LayerCache } from "./attention.ts";
+export { rnnLayer, rnnLayerAutodiff, type RnnLayerWeights } from "./rnn_layer.ts";
+export { Rnn, type RnnForwardOptions, type RnnOptions } from "./rnn.ts";
