@@ -6,6 +6,8 @@
  *   `@huggingface/tokenizers`;
  * - `matmul`: GFLOP/s of the GPT step's matrix products per backend;
  * - `gpt`: a GPT "baby" training step per backend, and PyTorch's in the same run;
+ * - `rnn`: a char-RNN training step (2×256, batch 32, 100 steps), hand-written
+ *   BPTT vs autodiff vs PyTorch's `nn.RNN`;
  * - `generate`: 256 new tokens with and without the KV cache.
  *
  * @module
@@ -19,14 +21,16 @@ import { benchTokenizers } from "./bench/tokenizers.ts";
 import { benchMatmul } from "./bench/engine.ts";
 import { benchGptStep } from "./bench/gpt_step.ts";
 import { benchGeneration } from "./bench/generation.ts";
+import { benchRnnStep } from "./bench/rnn_step.ts";
 
-const SECTIONS = ["tokenizers", "matmul", "gpt", "generate"] as const;
+const SECTIONS = ["tokenizers", "matmul", "gpt", "rnn", "generate"] as const;
 
 const HELP = `Usage: deno task bench [--json] [--only ${SECTIONS.join(",")}] [--steps N]
 
 Measures speed: tokenizers (ours vs @huggingface/tokenizers), matmul GFLOP/s per
-backend, a GPT "baby" training step per backend next to PyTorch (Debian's
-python3-torch, when installed), and generation with and without the KV cache.
+backend, a GPT "baby" training step per backend and a char-RNN training step next
+to PyTorch (Debian's python3-torch, when installed), and generation with and
+without the KV cache.
   --only LIST   comma-separated sections (default: all)
   --steps N     GPT training steps to time on the fast configuration (default 30)
   --json        one JSON object per line on stdout`;
@@ -118,6 +122,22 @@ async function main(args: string[]): Promise<number> {
     }
     if (!torch && !json) {
       info("(no PyTorch here: install Debian's python3-torch to compare side by side)");
+    }
+    await initEngine({ backend: "auto" });
+  }
+  if (only.includes("rnn")) {
+    if (!json) info("\n# char-RNN training step (2 layers × 256, batch 32, 100 steps, vocab 65)");
+    const results = await benchRnnStep();
+    const torch = results.find((r) => r.name.startsWith("pytorch"));
+    for (const r of results) {
+      const ratio = torch && r !== torch ? torch.msPerStep / r.msPerStep : null;
+      show(
+        "rnn",
+        { ...r, ratio_vs_pytorch: ratio },
+        `${r.name.padEnd(28)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step  ${
+          ratio ? `${ratio.toFixed(2)}× PyTorch's speed` : ""
+        }`,
+      );
     }
     await initEngine({ backend: "auto" });
   }
