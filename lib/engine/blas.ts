@@ -28,6 +28,8 @@ export interface Blas {
     c: Deno.PointerValue,
     ldc: number,
   ): void;
+  /** Sets the library's thread count (OpenBLAS only; absent elsewhere). */
+  readonly setThreads?: (n: number) => void;
 }
 
 /** Which CBLAS library is in use. */
@@ -40,6 +42,11 @@ export interface BlasInfo {
   readonly threads: number | null;
   /** Extra detail, such as OpenBLAS's build configuration and core type. */
   readonly detail?: string;
+  /**
+   * Set when the engine runs small products on one thread (OpenBLAS, thread
+   * count not chosen by the user): why, in words.
+   */
+  readonly threadPolicy?: string;
 }
 
 /** The outcome of looking for a library: loaded, or why not. */
@@ -108,6 +115,7 @@ const SYMBOLS = {
   openblas_get_config: { parameters: [], result: "pointer", optional: true },
   openblas_get_corename: { parameters: [], result: "pointer", optional: true },
   openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
+  openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
   MKL_Get_Max_Threads: { parameters: [], result: "i32", optional: true },
   bli_thread_get_num_threads: { parameters: [], result: "i64", optional: true },
 } as const;
@@ -158,6 +166,32 @@ export function blasFromEnv(): string | undefined {
   }
 }
 
+/** Environment variables through which a user sets BLAS threads. */
+export const BLAS_THREAD_ENV: readonly string[] = [
+  "OPENBLAS_NUM_THREADS",
+  "GOTO_NUM_THREADS",
+  "OMP_NUM_THREADS",
+];
+
+/**
+ * Whether the user chose the BLAS thread count through the environment:
+ * `true` or `false`, or `null` when the environment may not be read (then the
+ * engine leaves the library's threads alone).
+ */
+export function userSetBlasThreads(): boolean | null {
+  try {
+    for (const name of BLAS_THREAD_ENV) {
+      if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+        return null;
+      }
+      if (Deno.env.get(name) !== undefined) return true;
+    }
+    return false;
+  } catch {
+    return null;
+  }
+}
+
 function ffiAllowed(): boolean {
   try {
     return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
@@ -176,8 +210,10 @@ function open(path: string): Blas | string {
     return oneLine((err as Error).message);
   }
   const s = lib.symbols;
+  const setThreads = s.openblas_set_num_threads;
   const blas: Blas = {
     info: describe(path, s),
+    setThreads: setThreads ? (n) => setThreads(n) : undefined,
     sgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc) {
       s.cblas_sgemm(
         ROW_MAJOR,

@@ -5,9 +5,12 @@
  * @module
  */
 import { type BackendName, BACKENDS, loadBackend, wasmThreads } from "./backends.ts";
-import { blasFromEnv, type BlasInfo, loadBlas } from "./blas.ts";
+import { blasFromEnv, type BlasInfo, loadBlas, userSetBlasThreads } from "./blas.ts";
+import { procSpareCores } from "./blas_threads.ts";
 import { blasGemm, jsGemm, useGemm } from "./gemm.ts";
 import { installGradients, installKernels } from "./kernels.ts";
+import { useSimdLoops } from "./loops.ts";
+import { simdLoops } from "./loops_simd.ts";
 import { tf } from "./tf.ts";
 import { InputError } from "../errors.ts";
 
@@ -96,13 +99,33 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
   if (backend === "wasm" || backend === "cpu") {
     const load = loadBlas(options.blas ?? blasFromEnv());
     if (load.ok) {
-      useGemm(blasGemm(load.blas));
-      blas = load.blas.info;
+      const threads = load.blas.info.threads;
+      const adaptive = load.blas.setThreads !== undefined && threads !== null && threads > 1 &&
+        userSetBlasThreads() === false;
+      useGemm(blasGemm(load.blas, adaptive ? threads : undefined));
+      const watched = procSpareCores() !== null;
+      blas = adaptive
+        ? {
+          ...load.blas.info,
+          threadPolicy: `one thread for small products; ${threads} for large ones` +
+            (watched ? " while other processes leave cores idle" : "") +
+            " (set OPENBLAS_NUM_THREADS to fix the count)",
+        }
+        : load.blas.info;
     } else {
       useGemm(jsGemm);
       notes.push(`blas: ${load.reason}`);
     }
     kernels = installKernels(backend);
+    if (backend === "wasm") {
+      const simd = wasmMemory() ? simdLoops(wasmMemory()!) : null;
+      useSimdLoops(simd);
+      if (!simd) {
+        notes.push(
+          "simd: the engine's WebAssembly SIMD loops did not load; using TypeScript loops",
+        );
+      }
+    }
   } else if (options.blas !== undefined && options.blas !== "off") {
     notes.push(`blas: not used by the ${backend} backend`);
   }
@@ -171,7 +194,12 @@ export function formatEngineInfo(e: EngineInfo): string {
     .filter(Boolean).join(", ");
   let line = `${e.backend} (${detail})`;
   if (e.blas) {
-    const threads = e.blas.threads === null ? "" : `${plural(e.blas.threads)}, `;
+    const small = !e.blas.threadPolicy
+      ? ""
+      : e.blas.threadPolicy.includes("idle")
+      ? " when cores are idle, else 1"
+      : ", 1 for small products";
+    const threads = e.blas.threads === null ? "" : `${plural(e.blas.threads)}${small}, `;
     line += ` + ${e.blas.vendor} (${threads}${e.blas.path})`;
   } else if (e.backend === "wasm" || e.backend === "cpu") {
     const why = e.notes.find((n) => n.startsWith("blas: "));
@@ -192,4 +220,11 @@ async function wasmSimd(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The active wasm backend's memory (its heap), when it can be reached. */
+function wasmMemory(): WebAssembly.Memory | null {
+  const be = tf.backend() as unknown as { wasm?: { asm?: { memory?: unknown } } };
+  const memory = be.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : null;
 }

@@ -3,15 +3,17 @@
  *
  *     gelu(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) = x·σ(u),
  *     u = 2·√(2/π)·(x + 0.044715·x³),
- *     gelu'(x) = σ(u) + x·σ(u)·(1 − σ(u))·2·√(2/π)·(1 + 3·0.044715·x²).
+ *     gelu'(x) = σ(u) + x·σ(u)·(1 − σ(u))·2·√(2/π)·(1 + 3·0.044715·x²),
+ *     σ(u) = y/x (½ at x = 0), so the backward pass needs no exp.
  *
  * Written with tfjs ops it is ~8 kernels forward and ~20 backward over the
- * MLP's widest activation; fused it is one loop, the SIMD `Sigmoid`, and one
- * more loop, each way. On backends without the engine's kernels (before
+ * MLP's widest activation; fused it is one loop each way (WebAssembly SIMD on
+ * wasm, see `loops.ts`). On backends without the engine's kernels (before
  * `initEngine`, or tfjs-node) it falls back to the same formula in tfjs ops.
  *
  * @module
  */
+import { loops } from "./loops.ts";
 import type { KernelContext } from "./registry.ts";
 import { tf } from "./tf.ts";
 
@@ -21,7 +23,6 @@ export const GELU_GRAD = "LmfsGeluGrad";
 
 const C = Math.sqrt(2 / Math.PI);
 const A = 0.044715;
-
 /**
  * GELU (tanh approximation, as GPT-2 and nanoGPT) of a float32 tensor.
  *
@@ -48,54 +49,44 @@ export function geluOps(x: tf.Tensor): tf.Tensor {
   });
 }
 
-/** The gradient config of the fused GELU (registered by `initEngine`). */
+/**
+ * The gradient config of the fused GELU (registered by `initEngine`). It
+ * saves the output too: σ(u) = y/x (or ½ where x = 0) is then a division
+ * instead of another `exp`.
+ */
 export const geluGrad: tf.GradConfig = {
   kernelName: GELU,
   inputsToSave: ["x"],
+  outputsToSave: [true],
   gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({
-    x: () => tf.engine().runKernel(GELU_GRAD, { dy: dy as tf.Tensor, x: saved[0] }) as tf.Tensor,
+    x: () =>
+      tf.engine().runKernel(GELU_GRAD, {
+        dy: dy as tf.Tensor,
+        x: saved[0],
+        y: saved[1],
+      }) as tf.Tensor,
   }),
 };
-
-/** σ(u) for u = 2√(2/π)(x + 0.044715x³), as a new tensor (stock SIMD `Sigmoid`). */
-function sigmoidOfInner(ctx: KernelContext, backend: object, x: tf.TensorInfo): tf.TensorInfo {
-  const heap = ctx.heap(backend);
-  const u = heap.alloc(x.shape, "float32");
-  {
-    const xs = heap.f32(x), us = heap.f32(u);
-    for (let i = 0; i < xs.length; i++) {
-      const v = xs[i];
-      us[i] = 2 * C * v * (1 + A * v * v);
-    }
-  }
-  const s = ctx.run("Sigmoid", backend, { x: u }) as tf.TensorInfo;
-  heap.free(u);
-  return s;
-}
 
 /** Kernel: `gelu(x)`. */
 export function geluKernel(ctx: KernelContext): tf.KernelFunc {
   return (args) => {
     const x = args.inputs.x as tf.TensorInfo;
-    const s = sigmoidOfInner(ctx, args.backend, x);
     const heap = ctx.heap(args.backend);
-    const xs = heap.f32(x), ys = heap.f32(s);
-    for (let i = 0; i < ys.length; i++) ys[i] *= xs[i];
-    return s;
+    const y = heap.alloc(x.shape, "float32");
+    loops(heap).gelu(heap.slab(x), heap.slab(y), tf.util.sizeFromShape(x.shape));
+    return y;
   };
 }
 
-/** Kernel: `dy·gelu'(x)`. */
+/** Kernel: `dy·gelu'(x)`, given `y = gelu(x)`. */
 export function geluGradKernel(ctx: KernelContext): tf.KernelFunc {
   return (args) => {
-    const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-    const s = sigmoidOfInner(ctx, args.backend, x);
+    const { dy, x, y } = args.inputs as Record<"dy" | "x" | "y", tf.TensorInfo>;
     const heap = ctx.heap(args.backend);
-    const xs = heap.f32(x), ds = heap.f32(dy), out = heap.f32(s);
-    for (let i = 0; i < out.length; i++) {
-      const v = xs[i], sig = out[i];
-      out[i] = ds[i] * (sig + v * sig * (1 - sig) * 2 * C * (1 + 3 * A * v * v));
-    }
-    return s;
+    const dx = heap.alloc(x.shape, "float32");
+    const n = tf.util.sizeFromShape(x.shape);
+    loops(heap).geluGrad(heap.slab(dy), heap.slab(x), heap.slab(y), heap.slab(dx), n);
+    return dx;
   };
 }

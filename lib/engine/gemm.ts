@@ -8,6 +8,7 @@
  * @module
  */
 import type { Blas } from "./blas.ts";
+import { ThreadChooser } from "./blas_threads.ts";
 
 /** The shape of one product; every batch entry has the same. */
 export interface GemmProblem {
@@ -45,8 +46,17 @@ export interface Gemm {
 /**
  * The native path: one `cblas_sgemm` per batch entry, on pointers into the
  * arrays' own memory (no copies).
+ *
+ * With `threads` (the library's own count, which the user did not choose),
+ * the engine picks the thread count per product from its size and from how
+ * busy the machine is (see `blas_threads.ts`); otherwise the library's
+ * threads are left alone.
  */
-export function blasGemm(blas: Blas): Gemm {
+export function blasGemm(blas: Blas, threads?: number): Gemm {
+  const chooser = threads !== undefined && threads > 1 && blas.setThreads
+    ? new ThreadChooser(threads)
+    : null;
+  let current = threads;
   return {
     kind: "blas",
     sgemm(p, a, aOffsets, b, bOffsets, c, cOffsets) {
@@ -54,6 +64,12 @@ export function blasGemm(blas: Blas): Gemm {
       if (p.k === 0) {
         for (const off of cOffsets) fillRows(c, off, p.m, p.n, p.ldc);
         return;
+      }
+      const macs = p.m * p.n * p.k;
+      const n = chooser ? chooser.threads(macs) : 0;
+      if (chooser && n !== current) {
+        blas.setThreads!(n);
+        current = n;
       }
       const pa = Deno.UnsafePointer.of(a);
       const pb = b === a ? pa : Deno.UnsafePointer.of(b);

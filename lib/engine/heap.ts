@@ -14,6 +14,16 @@ import { tf } from "./tf.ts";
 /** Backends whose kernels this module can reach. */
 export type HeapBackend = "wasm" | "cpu";
 
+/**
+ * A tensor's float32 elements as an offset into a larger array: the whole wasm
+ * heap (so `off · 4` is the tensor's address there), or the tensor's own array
+ * on cpu (`off` is 0).
+ */
+export interface Slab {
+  readonly arr: Float32Array;
+  readonly off: number;
+}
+
 /** Memory access for kernels on one backend. */
 export interface Heap {
   readonly name: HeapBackend;
@@ -29,7 +39,7 @@ export interface Heap {
    * The elements of `t` as an offset into a larger float32 array (the whole
    * wasm heap, or the tensor's own array on cpu), for batched products.
    */
-  slab(t: tf.TensorInfo): { readonly arr: Float32Array; readonly off: number };
+  slab(t: tf.TensorInfo): Slab;
   /** The raw bytes of `t`, any dtype except string. */
   bytes(t: tf.TensorInfo): Uint8Array;
 }

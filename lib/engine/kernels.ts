@@ -14,15 +14,45 @@
  * | `Identity`, `Cast` (same dtype) | ✓ | | stock wasm copies; tfjs clones every tensor saved for backprop |
  *
  * | `LmfsGelu`, `LmfsGeluGrad` | ✓ | ✓ | the engine's fused GELU (`gelu.ts`) |
+ * | `LmfsLayerNorm`, `LmfsLayerNormGrad` | ✓ | ✓ | fused layer norm (`layer_norm.ts`) |
+ * | `LmfsCausalAttention`, `LmfsCausalAttentionGrad` | ✓ | ✓ | fused attention on `qkv` (`attention.ts`) |
+ * | `LmfsCrossEntropy`, `LmfsCrossEntropyGrad` | ✓ | ✓ | fused softmax cross-entropy (`cross_entropy.ts`) |
+ * | `LmfsAdamW`, `LmfsClipByGlobalNorm` | ✓ | ✓ | the optimizer's update and clipping (`optimizer.ts`) |
+ * | `LmfsLinear`, `LmfsLinearGrad` | ✓ | ✓ | fused `x·W + b` of any rank (`linear.ts`) |
+ * | `LmfsWorkspace` | ✓ | ✓ | uninitialised memory a fused kernel fills (`workspace.ts`) |
  *
  * Gradients: `BatchMatMul` (tfjs's does not reduce broadcast batch dimensions),
- * `Einsum` (tfjs has none), and the fused GELU.
+ * `Einsum` (tfjs has none), and the fused ops above.
  *
  * @module
  */
 import { einsumKernel } from "./einsum.ts";
 import { GELU, GELU_GRAD, geluGrad, geluGradKernel, geluKernel } from "./gelu.ts";
 import { einsumGrad } from "./einsum_grad.ts";
+import {
+  ATTENTION,
+  ATTENTION_GRAD,
+  causalAttentionGrad,
+  causalAttentionGradKernel,
+  causalAttentionKernel,
+} from "./attention.ts";
+import {
+  CROSS_ENTROPY,
+  CROSS_ENTROPY_GRAD,
+  crossEntropyGrad,
+  crossEntropyGradKernel,
+  crossEntropyKernel,
+} from "./cross_entropy.ts";
+import {
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  layerNormGrad,
+  layerNormGradKernel,
+  layerNormKernel,
+} from "./layer_norm.ts";
+import { ADAMW, adamWKernel, CLIP_BY_GLOBAL_NORM, clipByGlobalNormKernel } from "./optimizer.ts";
+import { WORKSPACE, workspaceKernel } from "./workspace.ts";
+import { LINEAR, LINEAR_GRAD, linearGrad, linearGradKernel, linearKernel } from "./linear.ts";
 import type { HeapBackend } from "./heap.ts";
 import { batchMatMulGrad } from "./matmul_grad.ts";
 import { batchMatMulKernel, fusedMatMulKernel } from "./matmul_kernels.ts";
@@ -40,6 +70,17 @@ const COMMON: Record<string, KernelFactory> = {
   Einsum: einsumKernel,
   [GELU]: geluKernel,
   [GELU_GRAD]: geluGradKernel,
+  [LAYER_NORM]: layerNormKernel,
+  [LAYER_NORM_GRAD]: layerNormGradKernel,
+  [ATTENTION]: causalAttentionKernel,
+  [ATTENTION_GRAD]: causalAttentionGradKernel,
+  [CROSS_ENTROPY]: crossEntropyKernel,
+  [CROSS_ENTROPY_GRAD]: crossEntropyGradKernel,
+  [ADAMW]: adamWKernel,
+  [CLIP_BY_GLOBAL_NORM]: clipByGlobalNormKernel,
+  [WORKSPACE]: workspaceKernel,
+  [LINEAR]: linearKernel,
+  [LINEAR_GRAD]: linearGradKernel,
 };
 
 const OVERRIDES: Record<HeapBackend, Record<string, KernelFactory>> = {
@@ -79,9 +120,17 @@ export function installKernels(backend: HeapBackend): string[] {
   return Object.keys(OVERRIDES[backend]);
 }
 
-/** Registers the `BatchMatMul`, `Einsum` and fused GELU gradients (idempotent). */
+/** Registers the `BatchMatMul`, `Einsum` and fused ops' gradients (idempotent). */
 export function installGradients(): void {
-  tf.registerGradient(batchMatMulGrad);
-  tf.registerGradient(einsumGrad);
-  tf.registerGradient(geluGrad);
+  for (
+    const g of [
+      batchMatMulGrad,
+      einsumGrad,
+      geluGrad,
+      layerNormGrad,
+      causalAttentionGrad,
+      crossEntropyGrad,
+      linearGrad,
+    ]
+  ) tf.registerGradient(g);
 }

@@ -10,9 +10,14 @@
  * in the future), which is much faster here than `tf.where` (DESIGN.md). A
  * key/value cache lets generation feed one new token at a time.
  *
+ * Training and plain forward passes (no cache, no attention weights returned,
+ * no attention dropout) run the engine's fused `causalAttention`: the same
+ * maths as the step-by-step code below, as one op with a hand-written
+ * gradient that reads the heads straight out of the `qkv` projection.
+ *
  * @module
  */
-import { tf } from "../engine/tf.ts";
+import { causalAttention, tf } from "../engine/mod.ts";
 import type { Rng } from "../rng.ts";
 import { dropout } from "./dropout.ts";
 import { Linear } from "./linear.ts";
@@ -96,6 +101,12 @@ export class CausalSelfAttention {
     const D = C / H;
     const cache = options.cache;
     let weights: tf.Tensor4D | undefined;
+    const dropping = options.training === true && this.#o.dropout > 0;
+    if (!cache && !options.returnWeights && !dropping) {
+      // the fused path: same maths, one op each way
+      const y = tf.tidy(() => this.#cProj.forward(causalAttention(this.#cAttn.forward(x), H)));
+      return { y };
+    }
     const y = tf.tidy(() => {
       const qkv = this.#cAttn.forward(x); // (B, T, 3C)
       const heads = (t: tf.Tensor) =>

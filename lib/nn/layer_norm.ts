@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { tf } from "../engine/tf.ts";
+import type { tf } from "../engine/tf.ts";
+import { layerNorm as fusedLayerNorm } from "../engine/layer_norm.ts";
 import type { ParamStore } from "./param_store.ts";
 
 /**
@@ -52,7 +53,8 @@ export class LayerNorm {
 }
 
 /**
- * The functional form of {@link LayerNorm}.
+ * The functional form of {@link LayerNorm}: one fused op with a hand-written
+ * gradient on the engine's backends, plain tfjs ops elsewhere.
  *
  * @example
  * ```ts
@@ -69,10 +71,5 @@ export function layerNorm(
   bias?: tf.Tensor,
   eps = 1e-5,
 ): tf.Tensor {
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
-    const scaled = tf.mul(normed, weight);
-    return bias ? tf.add(scaled, bias) : scaled;
-  });
+  return fusedLayerNorm(x, weight, bias, eps);
 }

@@ -3,12 +3,15 @@
  * - `"torch"`: `torch.nn.Linear`'s `[out, in]` (RNN heads, most layers);
  * - `"conv1d"`: Hugging Face GPT-2's `Conv1D`, `[in, out]` (`c_attn`, `c_fc`, …).
  *
- * Inputs of any rank are flattened to 2-D for one fused matmul + bias (the
- * fastest path on every backend), then reshaped back.
+ * Inputs of any rank run as one matrix product over all leading axes, plus
+ * the bias: one fused op with a hand-written gradient on the engine's
+ * backends (`lib/engine/linear.ts`), `tf.fused.matMul` between reshapes
+ * elsewhere.
  *
  * @module
  */
-import { tf } from "../engine/tf.ts";
+import type { tf } from "../engine/tf.ts";
+import { linear as fusedLinear } from "../engine/linear.ts";
 import type { ParamStore } from "./param_store.ts";
 import type { Init } from "./init.ts";
 
@@ -90,16 +93,5 @@ export function linear(
   bias?: tf.Tensor,
   layout: "torch" | "conv1d" = "torch",
 ): tf.Tensor {
-  return tf.tidy(() => {
-    const inFeatures = x.shape[x.rank - 1];
-    const outFeatures = (layout === "conv1d" ? weight.shape[1] : weight.shape[0]) as number;
-    const x2 = x.rank === 2 ? x as tf.Tensor2D : tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;
-    const y = tf.fused.matMul({
-      a: x2,
-      b: weight as tf.Tensor2D,
-      transposeB: layout === "torch",
-      bias,
-    });
-    return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
-  });
+  return fusedLinear(x, weight, bias, layout);
 }

@@ -8,11 +8,13 @@
  *     p ← p − lr / (1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
  *
  * tfjs ships Adam but not AdamW, and its Adam folds ε in differently; this one
- * matches PyTorch to float32 rounding (see tests/train/adamw_test.ts).
+ * matches PyTorch to float32 rounding (see tests/train/adamw_test.ts). Each
+ * parameter's update is one fused kernel on the engine's backends
+ * (`adamWUpdate`), the same float32 operations in tfjs ops elsewhere.
  *
  * @module
  */
-import { tf } from "../engine/tf.ts";
+import { adamWUpdate, tf } from "../engine/mod.ts";
 import { InputError } from "../errors.ts";
 import type { Param } from "../nn/param_store.ts";
 import type { StoredTensor } from "./safetensors.ts";
@@ -85,18 +87,13 @@ export class AdamW {
     const { beta1, beta2, eps, weightDecay } = this.#opts;
     const bc1 = 1 - beta1 ** this.#t;
     const bc2Sqrt = Math.sqrt(1 - beta2 ** this.#t);
-    tf.tidy(() => {
-      for (const { param, m, v } of this.#slots) {
-        const g = grads.get(param.name);
-        if (!g) continue;
-        const p = param.variable;
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), eps);
-        const decayed = param.decay && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
-        p.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1)));
-      }
-    });
+    for (const { param, m, v } of this.#slots) {
+      const g = grads.get(param.name);
+      if (!g) continue;
+      const p = param.variable;
+      const decay = param.decay && weightDecay > 0 ? 1 - lr * weightDecay : 1;
+      adamWUpdate({ p, g, m, v }, { decay, beta1, beta2, stepSize: lr / bc1, bc2Sqrt, eps });
+    }
   }
 
   /** Moments and step count, for `optimizer.safetensors`. */

@@ -2,11 +2,12 @@
  * Gradient clipping by global norm, as `torch.nn.utils.clip_grad_norm_` does:
  * the norm of all gradients together, as if concatenated into one vector; if
  * it exceeds `maxNorm`, every gradient is scaled by `maxNorm / (norm + 1e-6)`.
- * Everything stays on the backend (no read-back), so it costs no sync.
+ * Everything stays on the backend (no read-back), so it costs no sync; on the
+ * engine's backends the norm and the scaling are one fused kernel.
  *
  * @module
  */
-import { tf } from "../engine/tf.ts";
+import { globalNormClip, type tf } from "../engine/mod.ts";
 
 /**
  * Clips gradients by their global norm. Returns new gradient tensors (the
@@ -29,12 +30,6 @@ export function clipByGlobalNorm(
   maxNorm: number,
 ): { clipped: Map<string, tf.Tensor>; norm: tf.Scalar } {
   const names = [...grads.keys()];
-  const [norm, ...scaled] = tf.tidy(() => {
-    const gs = [...grads.values()];
-    const squares = gs.map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(squares.length ? tf.addN(squares) : tf.scalar(0));
-    const coef = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1);
-    return [norm, ...gs.map((g) => tf.mul(g, coef))];
-  });
-  return { clipped: new Map(names.map((n, i) => [n, scaled[i]])), norm: norm as tf.Scalar };
+  const { norm, clipped } = globalNormClip([...grads.values()], maxNorm);
+  return { clipped: new Map(names.map((n, i) => [n, clipped[i]])), norm };
 }

@@ -96,7 +96,7 @@ async function torchStep(steps: number): Promise<GptStepResult | undefined> {
       if (!out.success) continue;
       const r = JSON.parse(new TextDecoder().decode(out.stdout).trim());
       return {
-        backend: `pytorch ${r.torch} (${r.threads} thread${r.threads === 1 ? "" : "s"})`,
+        backend: `pytorch ${r.torch} (BLAS threads: system default)`,
         blas: null,
         steps,
         msPerStep: r.ms_per_step,

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { type EngineOptions, initEngine, tf } from "../../lib/engine/mod.ts";
 import { loadBlas } from "../../lib/engine/blas.ts";
+import { installKernels } from "../../lib/engine/kernels.ts";
 
 /** A dense float64 array with its shape. */
 export interface Ref {
@@ -133,4 +134,19 @@ export function assertNoLeak(fn: () => void, times = 3): void {
   for (let i = 0; i < times; i++) fn();
   assert.equal(tf.memory().numTensors, tensors, "tensors leaked");
   assert.equal(tf.backend().numDataIds(), buffers, "backend buffers leaked");
+}
+
+/**
+ * Runs `fn` with the engine's kernels `names` unregistered on the active
+ * backend (so the fused ops take their plain-ops fallback), then registers
+ * the engine's kernels again.
+ */
+export function withoutKernels(names: readonly string[], fn: () => void): void {
+  const backend = tf.getBackend() as "wasm" | "cpu";
+  for (const name of names) tf.unregisterKernel(name, backend);
+  try {
+    fn();
+  } finally {
+    installKernels(backend);
+  }
 }

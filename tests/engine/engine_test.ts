@@ -118,4 +118,19 @@ Deno.test("formatEngineInfo is one line naming backend, BLAS and tfjs version", 
     }),
     "tensorflow (8 threads) · tfjs 4.22.0",
   );
+  const blas = { path: "/lib/libopenblas.so.0", vendor: "OpenBLAS 0.3.21", threads: 2 };
+  const policy = (threadPolicy: string) =>
+    formatEngineInfo({ ...base, notes: [], blas: { ...blas, threadPolicy } });
+  assert.equal(
+    policy(
+      "one thread for small products; 2 for large ones while other processes leave cores idle",
+    ),
+    "wasm (SIMD, 1 thread) + OpenBLAS 0.3.21 (2 threads when cores are idle, else 1, " +
+      "/lib/libopenblas.so.0) · tfjs 4.22.0",
+  );
+  assert.equal(
+    policy("one thread for small products; 2 for large ones"),
+    "wasm (SIMD, 1 thread) + OpenBLAS 0.3.21 (2 threads, 1 for small products, " +
+      "/lib/libopenblas.so.0) · tfjs 4.22.0",
+  );
 });
