@@ -13,6 +13,7 @@ import { GPT_PRESETS } from "../../lib/models/gpt_presets.ts";
 import { DEFAULT_TRAIN } from "../../lib/train/config.ts";
 import { train } from "../../lib/train/train.ts";
 import { Rng } from "../../lib/rng.ts";
+import { runTorchPeer } from "./torch_peer.ts";
 
 /** One configuration's result. */
 export interface GptStepResult {
@@ -86,25 +87,22 @@ export async function benchGptStep(
 }
 
 async function torchStep(steps: number): Promise<GptStepResult | undefined> {
-  const script = new URL("./torch_gpt_step.py", import.meta.url).pathname;
   const c = babyConfig();
-  const args = [script, c.nLayer, c.nHead, c.nEmbd, c.blockSize, 12, VOCAB, steps].map(String);
-  for (const python of ["/usr/bin/python3", "python3"]) {
-    try {
-      const out = await new Deno.Command(python, { args, stdout: "piped", stderr: "null" })
-        .output();
-      if (!out.success) continue;
-      const r = JSON.parse(new TextDecoder().decode(out.stdout).trim());
-      return {
-        backend: `pytorch ${r.torch} (BLAS threads: system default)`,
-        blas: null,
-        steps,
-        msPerStep: r.ms_per_step,
-        tokensPerSecond: r.tokens_per_second,
-      };
-    } catch {
-      // try the next interpreter
-    }
-  }
-  return undefined;
+  const r = await runTorchPeer("torch_gpt_step.py", [
+    c.nLayer,
+    c.nHead,
+    c.nEmbd,
+    c.blockSize,
+    12,
+    VOCAB,
+    steps,
+  ]);
+  if (!r) return undefined;
+  return {
+    backend: `pytorch ${r.torch} (BLAS threads: system default)`,
+    blas: null,
+    steps,
+    msPerStep: r.ms_per_step,
+    tokensPerSecond: r.tokens_per_second,
+  };
 }

@@ -18,6 +18,7 @@ import { CHAR_RNN_PRESETS } from "../../lib/models/char_rnn_presets.ts";
 import { DEFAULT_TRAIN, type TrainConfig } from "../../lib/train/config.ts";
 import { train } from "../../lib/train/train.ts";
 import { Rng } from "../../lib/rng.ts";
+import { runTorchPeer } from "./torch_peer.ts";
 
 /** One configuration's result. */
 export interface RnnStepResult {
@@ -98,27 +99,24 @@ export async function benchRnnStep(
 }
 
 async function torchStep(steps: number, rounds: number): Promise<RnnStepResult | undefined> {
-  const script = new URL("./torch_rnn_step.py", import.meta.url).pathname;
   const c = rnnBenchConfig();
   const batch = CHAR_RNN_PRESETS.default.train.batchSize ?? 32;
-  const args = [script, c.nLayer, c.hidden, c.embedDim, c.blockSize, batch, VOCAB, steps, rounds]
-    .map(String);
-  for (const python of ["/usr/bin/python3", "python3"]) {
-    try {
-      const out = await new Deno.Command(python, { args, stdout: "piped", stderr: "null" })
-        .output();
-      if (!out.success) continue;
-      const r = JSON.parse(new TextDecoder().decode(out.stdout).trim());
-      return {
-        name: `pytorch ${r.torch} nn.RNN`,
-        backend: `cpu (${r.threads} thread${r.threads === 1 ? "" : "s"})`,
-        steps,
-        msPerStep: r.ms_per_step,
-        tokensPerSecond: r.tokens_per_second,
-      };
-    } catch {
-      // try the next interpreter
-    }
-  }
-  return undefined;
+  const r = await runTorchPeer("torch_rnn_step.py", [
+    c.nLayer,
+    c.hidden,
+    c.embedDim,
+    c.blockSize,
+    batch,
+    VOCAB,
+    steps,
+    rounds,
+  ]);
+  if (!r) return undefined;
+  return {
+    name: `pytorch ${r.torch} nn.RNN`,
+    backend: `cpu (${r.threads} thread${r.threads === 1 ? "" : "s"})`,
+    steps,
+    msPerStep: r.ms_per_step,
+    tokensPerSecond: r.tokens_per_second,
+  };
 }
