@@ -111,7 +111,9 @@ export function procSpareCores(): SpareCores | null {
     const seconds = (now.at - last.at) / 1000;
     const others = (now.busy - last.busy - (now.self - last.self)) / 100 / seconds; // 100 ticks/s
     last = now;
-    return seconds > 0 ? Math.max(0, cores - 1 - others) : null;
+    // ticks are coarse (10 ms) and our own share is counted separately, so over a
+    // short interval `others` can come out negative: clamp to what can be idle
+    return seconds > 0 ? Math.min(cores - 1, Math.max(0, cores - 1 - others)) : null;
   };
 }
 
