@@ -10,6 +10,9 @@
  *   BPTT vs autodiff vs PyTorch's `nn.RNN`;
  * - `generate`: 256 new tokens with and without the KV cache.
  *
+ * `--models` instead trains every model on the same data for the same
+ * wall-clock budget and writes the results table and comparison chart.
+ *
  * @module
  */
 import { parseArgs } from "node:util";
@@ -22,6 +25,7 @@ import { benchMatmul } from "./bench/engine.ts";
 import { benchGptStep } from "./bench/gpt_step.ts";
 import { benchGeneration } from "./bench/generation.ts";
 import { benchRnnStep } from "./bench/rnn_step.ts";
+import { benchModels } from "./bench/models_main.ts";
 
 const SECTIONS = ["tokenizers", "matmul", "gpt", "rnn", "generate"] as const;
 
@@ -33,7 +37,16 @@ to PyTorch (Debian's python3-torch, when installed), and generation with and
 without the KV cache.
   --only LIST   comma-separated sections (default: all)
   --steps N     GPT training steps to time on the fast configuration (default 30)
-  --json        one JSON object per line on stdout`;
+  --json        one JSON object per line on stdout
+
+deno task bench --models [--only MODELS] [--budget SECONDS] [--data NAME|PATH]
+              [--preset NAME] [--eval-seconds S] [--out DIR] [--write-readme]
+Trains every model (its default preset, or NAME) on the same data (default tinyshakespeare)
+for the same training time (default 300 s), evaluating every S seconds (default
+budget/10), samples each, and writes results.md, results.json and the chart of
+validation bits per character against seconds into DIR (default data/results);
+--write-readme also puts the table into README.md and the chart into
+notebooks/figures/.`;
 
 async function main(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -42,6 +55,13 @@ async function main(args: string[]): Promise<number> {
     options: {
       only: { type: "string" },
       steps: { type: "string" },
+      models: { type: "boolean", default: false },
+      budget: { type: "string" },
+      data: { type: "string" },
+      preset: { type: "string" },
+      out: { type: "string" },
+      "eval-seconds": { type: "string" },
+      "write-readme": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -49,6 +69,10 @@ async function main(args: string[]): Promise<number> {
   if (values.help) {
     info(HELP);
     return 0;
+  }
+  if (values.models) return await benchModels(values);
+  for (const flag of ["budget", "data", "preset", "out", "eval-seconds", "write-readme"] as const) {
+    if (values[flag]) throw new InputError(`--${flag} goes with --models`);
   }
   const only = values.only?.split(",").map((s) => s.trim()) ?? [...SECTIONS];
   for (const s of only) {

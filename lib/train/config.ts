@@ -31,6 +31,12 @@ export interface TrainConfig {
   readonly batchSize: number;
   /** Evaluate every this many steps. */
   readonly evalInterval: number;
+  /**
+   * Also evaluate once this many training seconds have passed since the last
+   * evaluation; 0 = off. Gives curves against time with points at equal
+   * spacing whatever a model's speed (`--set evalSeconds=30`).
+   */
+  readonly evalSeconds: number;
   /** Batches per split in each evaluation. */
   readonly evalIters: number;
   /** Stop after this many evaluations without a new best validation loss; 0 = never. */
@@ -57,6 +63,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   gradAccum: 1,
   batchSize: 12,
   evalInterval: 250,
+  evalSeconds: 0,
   evalIters: 20,
   patience: 0,
   timeBudget: 0,
@@ -105,4 +112,5 @@ export function validateTrainConfig(c: TrainConfig): void {
   num("weightDecay", (v) => v >= 0, "≥ 0");
   num("gradClip", (v) => v >= 0, "≥ 0 (0 = off)");
   num("timeBudget", (v) => v >= 0, "≥ 0 seconds (0 = none)");
+  num("evalSeconds", (v) => v >= 0, "≥ 0 seconds (0 = off)");
 }

@@ -142,6 +142,7 @@ export async function train(
   let lastEvalStep = resume?.state.lastEvalStep ?? -1;
   let evalsWithoutImprovement = resume?.state.evalsWithoutImprovement ?? 0;
   const history: HistoryRow[] = [...(resume?.state.history ?? [])];
+  let lastEvalSeconds = history.findLast((r) => r.val_loss !== undefined)?.seconds ?? 0;
   const tokensPerStep = config.batchSize * blockSize * config.gradAccum;
   const startStep = step;
   const startSeconds = trainSeconds;
@@ -172,6 +173,7 @@ export async function train(
     if (improved) bestValLoss = valLoss;
     evalsWithoutImprovement = improved ? 0 : evalsWithoutImprovement + 1;
     lastEvalStep = step;
+    lastEvalSeconds = trainSeconds;
     final = { trainLoss, valLoss };
     history.push({ step, seconds: trainSeconds, train_loss: trainLoss, val_loss: valLoss });
     hooks.onEval?.({ step, trainLoss, valLoss, bestValLoss: bestValLoss!, improved });
@@ -192,7 +194,9 @@ export async function train(
   let finalState: TrainerState;
   try {
     while (true) {
-      if (step % config.evalInterval === 0 && lastEvalStep !== step) await evaluate();
+      const due = step % config.evalInterval === 0 ||
+        (config.evalSeconds > 0 && trainSeconds - lastEvalSeconds >= config.evalSeconds);
+      if (due && lastEvalStep !== step) await evaluate();
       if (step >= config.maxIters) break;
       if (config.patience > 0 && evalsWithoutImprovement >= config.patience) {
         stoppedBy = "patience";

@@ -152,3 +152,20 @@ Deno.test("train() honours the time budget and an abort signal", async () => {
   assert.deepEqual(kinds, ["best@0", "last@0", "last@3"]);
   model.dispose();
 });
+
+Deno.test("train() also evaluates every evalSeconds of training time", async () => {
+  const model = new Bigram({ vocabSize: vocab, blockSize: 16 });
+  const evalSteps = async (evalSeconds: number) => {
+    const steps: number[] = [];
+    await train(model, data, { ...base, maxIters: 12, evalInterval: 1000, evalSeconds }, {
+      onEval: (e) => steps.push(e.step),
+    });
+    return steps;
+  };
+  assert.deepEqual(await evalSteps(0), [0, 12], "off: the first and the last step only");
+  // Any positive step takes more than a nanosecond: every step is then due.
+  assert.deepEqual(await evalSteps(1e-9), Array.from({ length: 13 }, (_, i) => i));
+  // A budget longer than the run adds nothing.
+  assert.deepEqual(await evalSteps(3600), [0, 12]);
+  model.dispose();
+});
