@@ -8,7 +8,9 @@
  * - `gpt`: a GPT "baby" training step per backend, and PyTorch's in the same run;
  * - `rnn`: a char-RNN training step (2×256, batch 32, 100 steps), hand-written
  *   BPTT vs autodiff vs PyTorch's `nn.RNN`;
- * - `generate`: 256 new tokens with and without the KV cache.
+ * - `generate`: 256 new tokens with and without the KV cache;
+ * - `quality` (only when asked for): a whole GPT `baby` run (or `--preset`),
+ *   ours and PyTorch's with the same recipe: final val loss and seconds.
  *
  * `--models` instead trains every model on the same data for the same
  * wall-clock budget and writes the results table and comparison chart.
@@ -26,8 +28,11 @@ import { benchGptStep } from "./bench/gpt_step.ts";
 import { benchGeneration } from "./bench/generation.ts";
 import { benchRnnStep } from "./bench/rnn_step.ts";
 import { benchModels } from "./bench/models_main.ts";
+import { benchGptQuality } from "./bench/gpt_quality.ts";
 
-const SECTIONS = ["tokenizers", "matmul", "gpt", "rnn", "generate"] as const;
+const SECTIONS = ["tokenizers", "matmul", "gpt", "rnn", "generate", "quality"] as const;
+/** Sections run when --only is not given (quality trains whole models: ask for it). */
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "quality");
 
 const HELP = `Usage: deno task bench [--json] [--only ${SECTIONS.join(",")}] [--steps N]
 
@@ -35,8 +40,9 @@ Measures speed: tokenizers (ours vs @huggingface/tokenizers), matmul GFLOP/s per
 backend, a GPT "baby" training step per backend and a char-RNN training step next
 to PyTorch (Debian's python3-torch, when installed), and generation with and
 without the KV cache.
-  --only LIST   comma-separated sections (default: all)
+  --only LIST   comma-separated sections (default: all but quality)
   --steps N     GPT training steps to time on the fast configuration (default 30)
+  --preset NAME with --only quality: the GPT preset to train (default baby; char level)
   --json        one JSON object per line on stdout
 
 deno task bench --models [--only MODELS] [--budget SECONDS] [--data NAME|PATH]
@@ -71,14 +77,17 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (values.models) return await benchModels(values);
-  for (const flag of ["budget", "data", "preset", "out", "eval-seconds", "write-readme"] as const) {
+  for (const flag of ["budget", "data", "out", "eval-seconds", "write-readme"] as const) {
     if (values[flag]) throw new InputError(`--${flag} goes with --models`);
   }
-  const only = values.only?.split(",").map((s) => s.trim()) ?? [...SECTIONS];
+  const only = values.only?.split(",").map((s) => s.trim()) ?? [...DEFAULT_SECTIONS];
   for (const s of only) {
     if (!(SECTIONS as readonly string[]).includes(s)) {
       throw new InputError(`--only: unknown section "${s}"; choose from ${SECTIONS.join(", ")}`);
     }
+  }
+  if (values.preset && !only.includes("quality")) {
+    throw new InputError(`--preset goes with --only quality or --models`);
   }
   const steps = values.steps === undefined ? 30 : Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1) {
@@ -186,6 +195,23 @@ async function main(args: string[]): Promise<number> {
         }×`,
       );
     }
+  }
+  if (only.includes("quality")) {
+    const preset = values.preset ?? "baby";
+    if (!json) info(`\n# GPT ${preset}: a whole training run, ours then PyTorch's, same recipe`);
+    const results = await benchGptQuality(preset, json ? undefined : info);
+    for (const r of results) {
+      show(
+        "quality",
+        { preset, ...r },
+        `${r.name.padEnd(22)} ${r.iters} steps  val ${r.valLoss.toFixed(3)}  train ${
+          r.trainLoss.toFixed(3)
+        }  ${r.seconds.toFixed(0).padStart(5)} s  ${
+          Math.round(r.tokensPerSecond).toLocaleString("en")
+        } tokens/s`,
+      );
+    }
+    if (results.length < 2 && !json) info("(no PyTorch here: install Debian's python3-torch)");
   }
   return 0;
 }

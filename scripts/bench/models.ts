@@ -151,13 +151,14 @@ function shellQuote(arg: string): string {
   return /^[\w.=,/:-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
-type JsonEvent = Record<string, unknown>;
+/** One JSON event of a script. */
+export type JsonEvent = Record<string, unknown>;
 
 /** Runs `scripts/<name>.ts` with `--json`; returns its events or throws with its stderr. */
-async function runJsonScript(
+export async function runJsonScript(
   name: string,
   args: string[],
-  o: ComparisonOptions,
+  o: Pick<ComparisonOptions, "env" | "onLine">,
 ): Promise<JsonEvent[]> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", join(SCRIPTS, `${name}.ts`), ...args],

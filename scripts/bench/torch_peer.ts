@@ -6,7 +6,7 @@
  * @module
  */
 
-/** What the peer scripts print (one JSON object). */
+/** What the peer scripts print last (one JSON object). */
 export interface TorchPeerResult {
   readonly ms_per_step: number;
   readonly tokens_per_second: number;
@@ -27,7 +27,9 @@ export async function runTorchPeer(
         stdout: "piped",
         stderr: "null",
       }).output();
-      if (out.success) return JSON.parse(new TextDecoder().decode(out.stdout).trim());
+      // The last line is the result (a training run prints its evaluations first).
+      const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+      if (out.success) return JSON.parse(lines.at(-1)!);
     } catch {
       // try the next interpreter
     }
