@@ -55,3 +55,20 @@ Deno.test("bench --models rejects unknown models, bad budgets and stray flags in
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   }
 });
+
+Deno.test("bench --only quality trains a preset with our loop (and PyTorch's where installed)", async () => {
+  const r = await runScript("bench", ["--only", "quality", "--preset", "tiny", "--json"], env);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((e) =>
+    e.section === "quality"
+  );
+  assert.ok(rows.length >= 1);
+  assert.equal(rows[0].name, "ours (train:gpt)");
+  for (const row of rows) {
+    assert.equal(row.iters, 20);
+    assert.ok(row.valLoss < Math.log(65), `learned: ${row.valLoss}`);
+  }
+  const bad = await runScript("bench", ["--only", "quality", "--preset", "wikitext"], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /char-level Tiny Shakespeare GPT preset/);
+});
