@@ -32,6 +32,11 @@ export interface GptConfig extends BaseConfig {
   readonly nEmbd: number;
   /** Dropout probability (embeddings, attention, residual branches). */
   readonly dropout: number;
+  /**
+   * Dropout on attention weights only (GPT-2's `attn_pdrop`); default `dropout`.
+   * 0 with `dropout` > 0 keeps the fast fused attention kernel in training.
+   */
+  readonly attnDropout?: number;
   /** Biases in linear layers and layer norms (GPT-2: true; nanoGPT's baby: false). */
   readonly bias: boolean;
   /** Share the output projection with the token embedding (GPT-2: true). */
@@ -50,6 +55,9 @@ export function validateGptConfig(c: GptConfig): void {
   }
   if (!(c.dropout >= 0 && c.dropout < 1)) {
     throw new InputError(`dropout must be in [0, 1); got ${c.dropout}`);
+  }
+  if (c.attnDropout !== undefined && !(c.attnDropout >= 0 && c.attnDropout < 1)) {
+    throw new InputError(`attnDropout must be in [0, 1); got ${c.attnDropout}`);
   }
 }
 

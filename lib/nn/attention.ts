@@ -37,8 +37,13 @@ export interface AttentionOptions {
   readonly nHead: number;
   /** Biases on the projections. */
   readonly bias: boolean;
-  /** Dropout on attention weights and on the output. */
+  /** Dropout on the output (and on the attention weights unless `attnDropout` is set). */
   readonly dropout: number;
+  /**
+   * Dropout on the attention weights (GPT-2's `attn_pdrop`); default: `dropout`.
+   * Zero keeps training on the fused attention kernel, which is much faster.
+   */
+  readonly attnDropout?: number;
   /** Number of layers (scales the output projection's init, as GPT-2 does). */
   readonly nLayer: number;
 }
@@ -101,10 +106,15 @@ export class CausalSelfAttention {
     const D = C / H;
     const cache = options.cache;
     let weights: tf.Tensor4D | undefined;
-    const dropping = options.training === true && this.#o.dropout > 0;
-    if (!cache && !options.returnWeights && !dropping) {
+    const training = options.training === true;
+    const attnRate = training ? this.#o.attnDropout ?? this.#o.dropout : 0;
+    const outRate = training ? this.#o.dropout : 0;
+    if (!cache && !options.returnWeights && attnRate === 0) {
       // the fused path: same maths, one op each way
-      const y = tf.tidy(() => this.#cProj.forward(causalAttention(this.#cAttn.forward(x), H)));
+      const y = tf.tidy(() => {
+        const projected = this.#cProj.forward(causalAttention(this.#cAttn.forward(x), H));
+        return dropout(projected, outRate, { training, rng: options.rng! });
+      });
       return { y };
     }
     const y = tf.tidy(() => {
@@ -126,14 +136,9 @@ export class CausalSelfAttention {
       );
       let att = tf.softmax(scores) as tf.Tensor4D; // (B, H, T, past + T)
       if (options.returnWeights) weights = tf.keep(att);
-      if (options.training && this.#o.dropout > 0) {
-        att = dropout(att, this.#o.dropout, { training: true, rng: options.rng! }) as tf.Tensor4D;
-      }
+      att = dropout(att, attnRate, { training, rng: options.rng! }) as tf.Tensor4D;
       const out = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [B, T, C]); // (B, T, C)
-      const projected = this.#cProj.forward(out);
-      return options.training && this.#o.dropout > 0
-        ? dropout(projected, this.#o.dropout, { training: true, rng: options.rng! })
-        : projected;
+      return dropout(this.#cProj.forward(out), outRate, { training, rng: options.rng! });
     });
     return { y, weights };
   }

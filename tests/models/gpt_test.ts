@@ -170,11 +170,43 @@ Deno.test("GPT rejects bad configs and over-long inputs with one-line reasons", 
     () => new Gpt({ ...base, nHead: 2, nLayer: 0 }),
     /nLayer must be a positive integer/,
   );
+  assert.throws(() => new Gpt({ ...base, nHead: 2, attnDropout: 1 }), /attnDropout must be in/);
   const model = new Gpt({ ...base, nHead: 2 });
   const ids = tf.zeros([1, 9], "int32") as tf.Tensor2D;
   assert.throws(() => model.forward(ids), /context of 9 tokens exceeds blockSize 8/);
   ids.dispose();
   model.dispose();
+});
+
+Deno.test("GPT dropout: residual only when attnDropout is 0, nothing at evaluation", () => {
+  const config: GptConfig = {
+    vocabSize: 11,
+    blockSize: 8,
+    nLayer: 2,
+    nHead: 2,
+    nEmbd: 16,
+    dropout: 0.3,
+    attnDropout: 0,
+    bias: false,
+    tieWeights: true,
+  };
+  const before = tf.memory().numTensors;
+  const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6, 7, 8]], undefined, "int32");
+  const logits = (m: Gpt, training: boolean) => {
+    const out = m.forward(ids, { training });
+    const values = Array.from(out.logits.dataSync());
+    out.logits.dispose();
+    return values;
+  };
+  const dropping = new Gpt(config, 3);
+  const plain = new Gpt({ ...config, dropout: 0 }, 3);
+  assert.deepEqual(logits(dropping, false), logits(plain, false), "no dropout at evaluation");
+  assert.notDeepEqual(logits(dropping, true), logits(plain, true), "dropout while training");
+  const both = new Gpt({ ...config, attnDropout: 0.3 }, 3); // attention weights dropped as well
+  assert.notDeepEqual(logits(both, true), logits(dropping, true));
+  for (const m of [dropping, plain, both]) m.dispose();
+  ids.dispose();
+  assert.equal(tf.memory().numTensors, before);
 });
 
 Deno.test("generate() with GPT's KV cache gives the same tokens as without it", async () => {
