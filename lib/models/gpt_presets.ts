@@ -41,6 +41,47 @@ const baby: Preset<GptConfig> = {
   },
 };
 
+/**
+ * The best GPT this project's 2-core reference CPU trains in about 15
+ * minutes on Tiny Shakespeare (chars): 4 layers, 6 heads, 192 dims, block
+ * 128, batch 16, 3,600 steps (7.4 M tokens, ~7 passes over the data), a
+ * higher peak learning rate than `baby` (2e-3 → 2e-4 cosine after 200 warmup)
+ * and no dropout. Measured: residual dropout 0.1 (no attention dropout, to
+ * keep the fused kernel) was behind at every evaluation up to step 2,400 of a
+ * 3,200-step run; at this length the model is still learning more than it
+ * overfits. Evaluations average 50 batches per split: 20 move by ±0.03.
+ */
+const small: Preset<GptConfig> = {
+  description:
+    "the best GPT this CPU trains in ~15 min: 4 layers, 6 heads, 192 dims, block 128 (Tiny Shakespeare, char)",
+  data: "tinyshakespeare",
+  tokenizer: { kind: "char" },
+  model: {
+    blockSize: 128,
+    nLayer: 4,
+    nHead: 6,
+    nEmbd: 192,
+    dropout: 0,
+    attnDropout: 0,
+    bias: false,
+    tieWeights: true,
+  },
+  train: {
+    maxIters: 3600,
+    lrDecayIters: 3600,
+    warmupIters: 200,
+    lr: 2e-3,
+    minLr: 2e-4,
+    beta1: 0.9,
+    beta2: 0.99,
+    weightDecay: 0.1,
+    gradClip: 1,
+    batchSize: 16,
+    evalInterval: 600,
+    evalIters: 50,
+  },
+};
+
 /** Presets by name. */
 export const GPT_PRESETS: Record<string, Preset<GptConfig>> = {
   tiny: {
@@ -71,6 +112,7 @@ export const GPT_PRESETS: Record<string, Preset<GptConfig>> = {
   },
   baby,
   default: { ...baby, description: `the default: ${baby.description}` },
+  small,
   wikitext: {
     description: "4 layers, 128 dims, block 128 on WikiText-2 with a 4,096-token BPE (dropout 0.1)",
     data: "wikitext2",
