@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { runScript } from "../_helpers/run_script.ts";
 import { SHARED_DATA } from "../_helpers/paths.ts";
 import { readCheckpoint } from "../../lib/train/checkpoint.ts";
+import { resolveTrainSettings } from "../../lib/cli/train_settings.ts";
 
 const env = { LMFS_DATA_MIRROR: SHARED_DATA };
 const tiny = ["--model", "word-rnn", "--preset", "tiny", "--sample", "0"];
@@ -78,4 +79,27 @@ Deno.test("train:word-rnn: bad input exits 2 with one line and leaves no run dir
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("word tokenizer settings: minFreq via --set, whitespace split for WikiText-2", () => {
+  const tokenizer = (args: string[], model = "word-rnn") =>
+    JSON.parse(JSON.stringify(resolveTrainSettings(args, model).tokenizer)); // as saved
+  assert.deepEqual(tokenizer(["--set", "minFreq=3"]), { kind: "word", minFreq: 3 });
+  assert.deepEqual(tokenizer(["--preset", "tiny"]), {
+    kind: "word",
+    vocabSize: 500,
+  });
+  assert.deepEqual(tokenizer(["--data", "wikitext-2"]), {
+    kind: "word",
+    minFreq: 2,
+    split: "whitespace",
+  });
+  assert.deepEqual(tokenizer(["--preset", "wikitext"]), {
+    kind: "word",
+    split: "whitespace",
+  });
+  assert.throws(
+    () => tokenizer(["--set", "minFreq=2"], "char-rnn"),
+    /--set minFreq applies to the word tokenizer only, not char/,
+  );
 });
