@@ -8,6 +8,8 @@
  * - `gpt`: a GPT "baby" training step per backend, and PyTorch's in the same run;
  * - `rnn`: a char-RNN training step (2×256, batch 32, 100 steps), hand-written
  *   BPTT vs autodiff vs PyTorch's `nn.RNN`;
+ * - `gru`: a word-RNN training step (GRU 1×256, tied embeddings, vocab 7,115,
+ *   batch 32, 35 steps), hand-written BPTT vs autodiff vs PyTorch's `nn.GRU`;
  * - `generate`: 256 new tokens with and without the KV cache;
  * - `quality` (only when asked for): a whole GPT `baby` run (or `--preset`),
  *   ours and PyTorch's with the same recipe: final val loss and seconds.
@@ -27,18 +29,27 @@ import { benchMatmul } from "./bench/engine.ts";
 import { benchGptStep } from "./bench/gpt_step.ts";
 import { benchGeneration } from "./bench/generation.ts";
 import { benchRnnStep } from "./bench/rnn_step.ts";
+import { benchWordRnnStep } from "./bench/word_rnn_step.ts";
 import { benchModels } from "./bench/models_main.ts";
 import { benchGptQuality } from "./bench/gpt_quality.ts";
 
-const SECTIONS = ["tokenizers", "matmul", "gpt", "rnn", "generate", "quality"] as const;
+const SECTIONS = [
+  "tokenizers",
+  "matmul",
+  "gpt",
+  "rnn",
+  "gru",
+  "generate",
+  "quality",
+] as const;
 /** Sections run when --only is not given (quality trains whole models: ask for it). */
 const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "quality");
 
 const HELP = `Usage: deno task bench [--json] [--only ${SECTIONS.join(",")}] [--steps N]
 
 Measures speed: tokenizers (ours vs @huggingface/tokenizers), matmul GFLOP/s per
-backend, a GPT "baby" training step per backend and a char-RNN training step next
-to PyTorch (Debian's python3-torch, when installed), and generation with and
+backend, a GPT "baby" training step per backend, and char-RNN and word-GRU
+training steps next to PyTorch (Debian's python3-torch, when installed), and generation with and
 without the KV cache.
   --only LIST   comma-separated sections (default: all but quality)
   --steps N     GPT training steps to time on the fast configuration (default 30)
@@ -166,6 +177,24 @@ async function main(args: string[]): Promise<number> {
       const ratio = torch && r !== torch ? torch.msPerStep / r.msPerStep : null;
       show(
         "rnn",
+        { ...r, ratio_vs_pytorch: ratio },
+        `${r.name.padEnd(28)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step  ${
+          ratio ? `${ratio.toFixed(2)}× PyTorch's speed` : ""
+        }`,
+      );
+    }
+    await initEngine({ backend: "auto" });
+  }
+  if (only.includes("gru")) {
+    if (!json) {
+      info("\n# word-RNN training step (GRU 1 × 256, tied, vocab 7,115, batch 32, 35 steps)");
+    }
+    const results = await benchWordRnnStep();
+    const torch = results.find((r) => r.name.startsWith("pytorch"));
+    for (const r of results) {
+      const ratio = torch && r !== torch ? torch.msPerStep / r.msPerStep : null;
+      show(
+        "gru",
         { ...r, ratio_vs_pytorch: ratio },
         `${r.name.padEnd(28)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step  ${
           ratio ? `${ratio.toFixed(2)}× PyTorch's speed` : ""

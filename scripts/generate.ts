@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { emitJson, info, runMain } from "../lib/cli/mod.ts";
-import { emptyPrompt, loadModel } from "../lib/cli/load_model.ts";
+import { continuationDecoder, encodePrompt, loadModel } from "../lib/cli/load_model.ts";
 import { SAMPLE_FLAGS, SAMPLE_HELP, sampleSettings } from "../lib/cli/sample_flags.ts";
 import { formatEngineInfo, initEngine } from "../lib/engine/mod.ts";
 import { generate } from "../lib/sample/mod.ts";
@@ -30,7 +30,7 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
   const { model, tokenizer, dir } = await loadModel(s.checkpoint);
   try {
     if (!s.json) info(`model: ${model.name} from ${dir}`);
-    const prompt = s.prompt === "" ? emptyPrompt(tokenizer) : tokenizer.encode(s.prompt);
+    const prompt = encodePrompt(tokenizer, s.prompt);
     const out = new TextEncoder();
     if (!s.json) Deno.stdout.writeSync(out.encode(s.prompt));
     const result = await generate(model, prompt, {
@@ -41,7 +41,7 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
       greedy: s.greedy,
       seed: s.seed,
       stopStrings: s.stop,
-      decode: (ids) => tokenizer.decode(ids),
+      decode: continuationDecoder(tokenizer, prompt),
       signal,
       onToken: (_id, _i, text) => {
         if (!s.json && text) Deno.stdout.writeSync(out.encode(text));

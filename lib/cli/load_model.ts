@@ -61,3 +61,48 @@ export function emptyPrompt(tokenizer: Tokenizer): number[] {
   if (tokenizer.kind === "word") return tokenizer.encode("\n").slice(-1); // <eos>
   return tokenizer.encode("\n");
 }
+
+/**
+ * The ids of a `--prompt`: `emptyPrompt` for an empty one. A word tokenizer
+ * ends every line with `<eos>`; a prompt that does not end in a newline is an
+ * unfinished line, so its final `<eos>` is dropped and the model continues
+ * the line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WordTokenizer } from "../tokenizers/word.ts";
+ * import { encodePrompt } from "./load_model.ts";
+ * const tok = WordTokenizer.train("to be or not\n");
+ * assert.deepEqual(encodePrompt(tok, "to be"), tok.encode("to be").slice(0, -1));
+ * assert.deepEqual(encodePrompt(tok, "to be\n"), tok.encode("to be"));
+ * ```
+ */
+export function encodePrompt(tokenizer: Tokenizer, text: string): number[] {
+  if (text === "") return emptyPrompt(tokenizer);
+  const ids = tokenizer.encode(text);
+  return tokenizer.kind === "word" && !text.endsWith("\n") ? ids.slice(0, -1) : ids;
+}
+
+/**
+ * A decoder for the new tokens that continue `prompt`: the text they add to
+ * the prompt's own (so a word model's first word gets its space, or none
+ * before punctuation).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WordTokenizer } from "../tokenizers/word.ts";
+ * import { continuationDecoder, encodePrompt } from "./load_model.ts";
+ * const tok = WordTokenizer.train("to be, or not\n");
+ * const decode = continuationDecoder(tok, encodePrompt(tok, "to"));
+ * assert.equal(decode(tok.encode("be,").slice(0, -1)), " be,");
+ * ```
+ */
+export function continuationDecoder(
+  tokenizer: Tokenizer,
+  prompt: readonly number[],
+): (ids: number[]) => string {
+  const before = tokenizer.decode(prompt).length;
+  return (ids) => tokenizer.decode([...prompt, ...ids]).slice(before);
+}

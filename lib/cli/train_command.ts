@@ -206,6 +206,8 @@ function buildTokenizer(s: TrainSettings, text: { train: string; val: string }):
     : undefined;
   const tok = trainTokenizer(kind, source, {
     vocabSize: s.tokenizer.vocabSize,
+    minFreq: s.tokenizer.minFreq,
+    split: s.tokenizer.split,
     onProgress: bar ? (done, total) => bar.update(done, total) : undefined,
   });
   bar?.finish(`${tok.vocabSize} tokens`);

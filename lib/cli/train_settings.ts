@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
 import { defaultDataDir } from "../data/paths.ts";
+import { findDataset } from "../data/registry.ts";
 import {
   getModelSpec,
   getPreset,
@@ -145,15 +146,23 @@ function applySets(
   sets: readonly string[],
   modelConfig: Record<string, unknown>,
   train: Record<string, unknown>,
+  tokenizer: Record<string, unknown> = {},
 ): void {
   for (const item of sets) {
     const eq = item.indexOf("=");
     if (eq <= 0) throw new InputError(`--set needs key=value; got "${item}"`);
     const key = item.slice(0, eq).trim();
     const value = parseValue(item.slice(eq + 1));
-    const target = key in modelConfig ? modelConfig : key in train ? train : undefined;
+    const target = key in modelConfig
+      ? modelConfig
+      : key in train
+      ? train
+      : key in tokenizer
+      ? tokenizer
+      : undefined;
     if (!target) {
-      const keys = [...Object.keys(modelConfig), ...Object.keys(train)].sort().join(", ");
+      const keys = [...Object.keys(modelConfig), ...Object.keys(train), ...Object.keys(tokenizer)]
+        .sort().join(", ");
       throw new InputError(`--set: unknown field "${key}"; fields: ${keys}`);
     }
     if (typeof target[key] !== typeof value) {
@@ -194,7 +203,9 @@ export function resolveTrainSettings(
   const preset = getPreset(spec, presetName);
   const modelConfig: Record<string, unknown> = { ...preset.model };
   const train: Record<string, unknown> = { ...DEFAULT_TRAIN, ...preset.train };
-  applySets(v.set ?? [], modelConfig, train);
+  // tokenizer fields --set can change (word tokenizers only)
+  const tokenizerSets: Record<string, unknown> = { minFreq: preset.tokenizer.minFreq ?? 1 };
+  applySets(v.set ?? [], modelConfig, train, tokenizerSets);
 
   const set = (key: string, value: unknown) => {
     if (value !== undefined) train[key] = value;
@@ -231,11 +242,30 @@ export function resolveTrainSettings(
       "--vocab-size does not apply to the char tokenizer (its vocabulary is the text's characters)",
     );
   }
+  if (vocabSize !== undefined && vocabSize < 3 && kind === "word") {
+    throw new InputError(
+      `--vocab-size must be at least 3 for the word tokenizer (<unk>, <eos> and one word); got ${vocabSize}`,
+    );
+  }
+  const minFreq = tokenizerSets.minFreq as number;
+  const setsMinFreq = (v.set ?? []).some((item) => item.split("=")[0].trim() === "minFreq");
+  if (setsMinFreq && kind !== "word") {
+    throw new InputError(`--set minFreq applies to the word tokenizer only, not ${kind}`);
+  }
+  if (!Number.isInteger(minFreq) || minFreq < 1) {
+    throw new InputError(`--set minFreq must be an integer ≥ 1; got ${minFreq}`);
+  }
+  const data = v.data ?? preset.data;
+  const samePreset = kind === preset.tokenizer.kind;
+  const split = kind !== "word" ? undefined : (samePreset ? preset.tokenizer.split : undefined) ??
+    (findDataset(data)?.name === "wikitext2" ? "whitespace" : undefined);
   const tokenizer: TokenizerChoice = {
     kind: kind as TokenizerChoice["kind"],
     vocabSize: vocabSize ??
-      (kind === preset.tokenizer.kind ? preset.tokenizer.vocabSize : undefined) ??
+      (samePreset ? preset.tokenizer.vocabSize : undefined) ??
       (kind === "bpe" ? 1024 : undefined),
+    ...(kind === "word" && minFreq !== 1 ? { minFreq } : {}),
+    ...(split ? { split } : {}),
   };
   spec.validate({ ...modelConfig, vocabSize: 1 } as BaseConfig);
   const backend = (v.backend ?? "auto") as BackendRequest;
@@ -248,7 +278,7 @@ export function resolveTrainSettings(
     help: v.help,
     model: spec.name,
     preset: presetName,
-    data: v.data ?? preset.data,
+    data,
     tokenizer,
     modelConfig,
     train: train as unknown as TrainConfig,

@@ -16,6 +16,13 @@ export { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.t
 export { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
 export { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 export { GPT_PRESETS } from "./gpt_presets.ts";
+export {
+  validateWordRnnConfig,
+  WordRnn,
+  type WordRnnConfig,
+  type WordRnnOptions,
+} from "./word_rnn.ts";
+export { WORD_RNN_PRESETS } from "./word_rnn_presets.ts";
 export { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
 export {
   getModelSpec,

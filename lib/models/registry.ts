@@ -12,6 +12,9 @@ import { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.t
 import { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
 import { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 import { GPT_PRESETS } from "./gpt_presets.ts";
+import { validateWordRnnConfig, WordRnn, type WordRnnConfig } from "./word_rnn.ts";
+import { WORD_RNN_PRESETS } from "./word_rnn_presets.ts";
+import type { WordSplit } from "../tokenizers/types.ts";
 import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
 
 /** Tokenizer settings of a preset. */
@@ -20,6 +23,10 @@ export interface TokenizerChoice {
   readonly kind: "char" | "word" | "bpe";
   /** BPE: total vocabulary; word: maximum vocabulary. */
   readonly vocabSize?: number;
+  /** Word: keep only words seen at least this often (default 1). */
+  readonly minFreq?: number;
+  /** Word: how lines are cut into words (default: whitespace for WikiText-2, else punctuation). */
+  readonly split?: WordSplit;
 }
 
 /** A named recipe: model config, training options, data and tokenizer. */
@@ -66,8 +73,16 @@ const charRnn: ModelSpec<CharRnnConfig> = {
   create: (config, seed) => new CharRnn(config, seed),
 };
 
+const wordRnn: ModelSpec<WordRnnConfig> = {
+  name: "word-rnn",
+  tokenizers: ["word"],
+  presets: WORD_RNN_PRESETS,
+  validate: validateWordRnnConfig,
+  create: (config, seed) => new WordRnn(config, seed),
+};
+
 // deno-lint-ignore no-explicit-any
-const SPECS: Record<string, ModelSpec<any>> = { "char-rnn": charRnn, gpt };
+const SPECS: Record<string, ModelSpec<any>> = { "char-rnn": charRnn, "word-rnn": wordRnn, gpt };
 
 /** Models available now, by name. */
 export function modelNames(): string[] {

@@ -1,7 +1,7 @@
 /**
  * Building blocks written from tfjs ops, with PyTorch / Hugging Face weight
  * names: parameters, linear, embedding, layer norm, dropout, cross-entropy,
- * causal self-attention and tanh RNN layers.
+ * causal self-attention, tanh RNN and GRU layers.
  *
  * @module
  */
@@ -15,3 +15,5 @@ export { crossEntropy } from "./cross_entropy.ts";
 export { type AttentionOptions, CausalSelfAttention, type LayerCache } from "./attention.ts";
 export { rnnLayer, rnnLayerAutodiff, type RnnLayerWeights } from "./rnn_layer.ts";
 export { Rnn, type RnnForwardOptions, type RnnOptions } from "./rnn.ts";
+export { gruLayer, gruLayerAutodiff, type GruLayerWeights } from "./gru_layer.ts";
+export { Gru, type GruForwardOptions, type GruOptions } from "./gru.ts";

@@ -9,7 +9,7 @@
 import { InputError } from "../errors.ts";
 import { BpeTokenizer } from "./bpe.ts";
 import { CharTokenizer } from "./char.ts";
-import { type Tokenizer, TOKENIZER_KINDS, type TokenizerKind } from "./types.ts";
+import { type Tokenizer, TOKENIZER_KINDS, type TokenizerKind, type WordSplit } from "./types.ts";
 import { WordTokenizer } from "./word.ts";
 
 /**
@@ -104,6 +104,8 @@ export interface TrainTokenizerOptions {
   vocabSize?: number;
   /** Word: keep only words seen at least this often (default 1). */
   minFreq?: number;
+  /** Word: how lines are cut into words (default `"punctuation"`). */
+  split?: WordSplit;
   /** Char: add an unknown token for unseen characters (default false). */
   unknown?: boolean;
   /** BPE: special tokens (default `["<|endoftext|>"]`). */
@@ -132,7 +134,7 @@ export function trainTokenizer(
   text: string,
   options: TrainTokenizerOptions = {},
 ): Tokenizer {
-  const { vocabSize, minFreq, unknown, specialTokens, onProgress } = options;
+  const { vocabSize, minFreq, split, unknown, specialTokens, onProgress } = options;
   const reject = (option: string) => {
     throw new InputError(`${option} does not apply to the ${kind} tokenizer`);
   };
@@ -140,14 +142,16 @@ export function trainTokenizer(
     case "char":
       if (vocabSize !== undefined) reject("vocabSize (its vocabulary is the text's characters)");
       if (minFreq !== undefined) reject("minFreq");
+      if (split !== undefined) reject("split");
       if (specialTokens !== undefined) reject("specialTokens");
       return CharTokenizer.train(text, { unknown });
     case "word":
       if (unknown !== undefined) reject("unknown (word tokenizers always have <unk>)");
       if (specialTokens !== undefined) reject("specialTokens");
-      return WordTokenizer.train(text, { maxSize: vocabSize, minFreq });
+      return WordTokenizer.train(text, { maxSize: vocabSize, minFreq, split });
     case "bpe":
       if (minFreq !== undefined) reject("minFreq");
+      if (split !== undefined) reject("split (byte-level BPE splits like GPT-2)");
       if (unknown !== undefined) {
         reject("unknown (byte-level BPE never meets an unknown character)");
       }
