@@ -16,6 +16,16 @@ export { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.t
 export { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
 export { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 export { GPT_PRESETS } from "./gpt_presets.ts";
+export {
+  ATTENTION_TYPES,
+  type AttentionType,
+  LstmAttention,
+  type LstmAttentionConfig,
+  type LstmAttentionOptions,
+  type LstmInspection,
+  validateLstmAttentionConfig,
+} from "./lstm_attention.ts";
+export { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
 export { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
 export {
   getModelSpec,

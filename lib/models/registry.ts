@@ -12,6 +12,12 @@ import { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.t
 import { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
 import { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 import { GPT_PRESETS } from "./gpt_presets.ts";
+import {
+  LstmAttention,
+  type LstmAttentionConfig,
+  validateLstmAttentionConfig,
+} from "./lstm_attention.ts";
+import { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
 import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
 
 /** Tokenizer settings of a preset. */
@@ -66,8 +72,20 @@ const charRnn: ModelSpec<CharRnnConfig> = {
   create: (config, seed) => new CharRnn(config, seed),
 };
 
+const lstmAttention: ModelSpec<LstmAttentionConfig> = {
+  name: "lstm-attention",
+  tokenizers: ["char", "word"],
+  presets: LSTM_ATTENTION_PRESETS,
+  validate: validateLstmAttentionConfig,
+  create: (config, seed) => new LstmAttention(config, seed),
+};
+
 // deno-lint-ignore no-explicit-any
-const SPECS: Record<string, ModelSpec<any>> = { "char-rnn": charRnn, gpt };
+const SPECS: Record<string, ModelSpec<any>> = {
+  "char-rnn": charRnn,
+  "lstm-attention": lstmAttention,
+  gpt,
+};
 
 /** Models available now, by name. */
 export function modelNames(): string[] {

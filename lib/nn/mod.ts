@@ -1,7 +1,7 @@
 /**
  * Building blocks written from tfjs ops, with PyTorch / Hugging Face weight
  * names: parameters, linear, embedding, layer norm, dropout, cross-entropy,
- * causal self-attention and tanh RNN layers.
+ * causal self-attention, tanh RNN and LSTM layers, attention over past states.
  *
  * @module
  */
@@ -15,3 +15,19 @@ export { crossEntropy } from "./cross_entropy.ts";
 export { type AttentionOptions, CausalSelfAttention, type LayerCache } from "./attention.ts";
 export { rnnLayer, rnnLayerAutodiff, type RnnLayerWeights } from "./rnn_layer.ts";
 export { Rnn, type RnnForwardOptions, type RnnOptions } from "./rnn.ts";
+export {
+  type LstmGates,
+  lstmLayer,
+  lstmLayerAutodiff,
+  type LstmLayerOutput,
+  type LstmLayerWeights,
+} from "./lstm_layer.ts";
+export { Lstm, type LstmForwardOptions, type LstmOptions } from "./lstm.ts";
+export {
+  ATTENTION_SCORERS,
+  type AttentionScorer,
+  PastAttention,
+  type PastAttentionOptions,
+  type PastAttentionOutput,
+  pastMask,
+} from "./past_attention.ts";
