@@ -8,6 +8,8 @@
  * - `gpt`: a GPT "baby" training step per backend, and PyTorch's in the same run;
  * - `rnn`: a char-RNN training step (2×256, batch 32, 100 steps), hand-written
  *   BPTT vs autodiff vs PyTorch's `nn.RNN`;
+ * - `lstm`: an LSTM language-model training step (2×256, batch 32, 100 steps),
+ *   hand-written BPTT vs PyTorch's `nn.LSTM`, and the same with attention;
  * - `generate`: 256 new tokens with and without the KV cache.
  *
  * @module
@@ -22,14 +24,15 @@ import { benchMatmul } from "./bench/engine.ts";
 import { benchGptStep } from "./bench/gpt_step.ts";
 import { benchGeneration } from "./bench/generation.ts";
 import { benchRnnStep } from "./bench/rnn_step.ts";
+import { benchLstmStep } from "./bench/lstm_step.ts";
 
-const SECTIONS = ["tokenizers", "matmul", "gpt", "rnn", "generate"] as const;
+const SECTIONS = ["tokenizers", "matmul", "gpt", "rnn", "lstm", "generate"] as const;
 
 const HELP = `Usage: deno task bench [--json] [--only ${SECTIONS.join(",")}] [--steps N]
 
 Measures speed: tokenizers (ours vs @huggingface/tokenizers), matmul GFLOP/s per
-backend, a GPT "baby" training step per backend and a char-RNN training step next
-to PyTorch (Debian's python3-torch, when installed), and generation with and
+backend, a GPT "baby" training step per backend, char-RNN and LSTM training steps
+next to PyTorch (Debian's python3-torch, when installed), and generation with and
 without the KV cache.
   --only LIST   comma-separated sections (default: all)
   --steps N     GPT training steps to time on the fast configuration (default 30)
@@ -133,6 +136,22 @@ async function main(args: string[]): Promise<number> {
       const ratio = torch && r !== torch ? torch.msPerStep / r.msPerStep : null;
       show(
         "rnn",
+        { ...r, ratio_vs_pytorch: ratio },
+        `${r.name.padEnd(28)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step  ${
+          ratio ? `${ratio.toFixed(2)}× PyTorch's speed` : ""
+        }`,
+      );
+    }
+    await initEngine({ backend: "auto" });
+  }
+  if (only.includes("lstm")) {
+    if (!json) info("\n# LSTM training step (2 layers × 256, batch 32, 100 steps, vocab 65)");
+    const results = await benchLstmStep();
+    const torch = results.find((r) => r.name.startsWith("pytorch"));
+    for (const r of results) {
+      const ratio = torch && r !== torch ? torch.msPerStep / r.msPerStep : null;
+      show(
+        "lstm",
         { ...r, ratio_vs_pytorch: ratio },
         `${r.name.padEnd(28)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step  ${
           ratio ? `${ratio.toFixed(2)}× PyTorch's speed` : ""

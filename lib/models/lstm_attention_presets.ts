@@ -52,8 +52,8 @@ export const LSTM_ATTENTION_PRESETS: Record<string, Preset<LstmAttentionConfig>>
       dropout: 0,
     },
     train: {
-      maxIters: 2000,
-      lrDecayIters: 2000,
+      maxIters: 1200,
+      lrDecayIters: 1200,
       warmupIters: 100,
       lr: 2e-3,
       minLr: 2e-4,

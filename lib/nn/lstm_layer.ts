@@ -33,6 +33,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import { LSTM_FACTORS, LSTM_STEP, LSTM_STEP_GRAD, lstmCellAvailable } from "../engine/lstm_cell.ts";
 
 /** The four weights of one layer, `torch.nn.LSTM` layout (gate order i, f, g, o). */
 export interface LstmLayerWeights {
@@ -77,6 +78,12 @@ export type LstmGates = {
  * ```ts
  * import assert from "node:assert/strict";
  * import { tf } from "../engine/tf.ts";
+import {
+  LSTM_FACTORS,
+  LSTM_STEP,
+  LSTM_STEP_GRAD,
+  lstmCellAvailable,
+} from "../engine/lstm_cell.ts";
  * import { lstmLayer } from "./lstm_layer.ts";
  * // one unit, all weights zero except the input weight of g (row 2): z_g = x
  * const w = { wIh: tf.tensor2d([[0], [0], [1], [0]]), wHh: tf.zeros([4, 1]), bIh: tf.zeros([4]), bHh: tf.zeros([4]) };
@@ -125,61 +132,75 @@ const lstmLayerOp = tf.customGrad((...args) => {
     transposeB: true,
     bias: tf.mul(tf.add(bIh, bHh), scale),
   });
-  const gxs = tf.split(gx, T, 0); // T × (B, 4H)
-  const wT = tf.transpose(tf.mul(wHh, col)) as tf.Tensor2D; // (H, 4H), g columns doubled
+  const wS = tf.mul(wHh, col) as tf.Tensor2D; // (4H, H), g rows doubled; read transposed
   const ONE = tf.scalar(1), TWO = tf.scalar(2);
   let h = h0 as tf.Tensor2D, c = c0 as tf.Tensor2D;
   const as: tf.Tensor2D[] = [], cs: tf.Tensor2D[] = [], hs: tf.Tensor2D[] = [];
+  const tcs: tf.Tensor2D[] = [];
+  const fused = lstmCellAvailable(); // the engine's one-call step (else tfjs ops)
+  const gxs = fused ? [] : tf.split(gx, T, 0); // T × (B, 4H)
   for (let t = 0; t < T; t++) {
-    const a = affine(h, wT, gxs[t], "sigmoid"); // [i | f | (g+1)/2 | o]
-    const [i, f, gh, o] = splitCols(a, H);
-    const g = kernel("Sub", { a: kernel("Multiply", { a: gh, b: TWO }), b: ONE }); // g = 2ĝ − 1
-    c = kernel("Add", {
-      a: kernel("Multiply", { a: f, b: c }),
-      b: kernel("Multiply", { a: i, b: g }),
-    });
-    h = kernel("Multiply", { a: o, b: kernel("Tanh", { x: c }) });
+    let a: tf.Tensor2D;
+    if (fused) {
+      let tc: tf.Tensor2D;
+      [a, c, h, tc] = tf.engine().runKernel(LSTM_STEP, { h, w: wS, gx, c }, { t }) as tf.Tensor2D[];
+      tcs.push(tc);
+    } else {
+      a = affine(h, wS, gxs[t], "sigmoid", true); // [i | f | (g+1)/2 | o]
+      const [i, f, gh, o] = splitCols(a, H);
+      const g = kernel("Sub", { a: kernel("Multiply", { a: gh, b: TWO }), b: ONE }); // g = 2ĝ − 1
+      c = kernel("Add", {
+        a: kernel("Multiply", { a: f, b: c }),
+        b: kernel("Multiply", { a: i, b: g }),
+      });
+      h = kernel("Multiply", { a: o, b: kernel("Tanh", { x: c }) });
+    }
     as.push(a), cs.push(c), hs.push(h);
   }
   const join = (ts: tf.Tensor2D[]) => (T === 1 ? ts[0] : tf.concat(ts, 0)) as tf.Tensor2D;
   const aAll = join(as); // (T·B, 4H) activations (g still as ĝ)
   const cAll = join(cs); // (T·B, H)
   const value = tf.reshape(tf.concat([...hs, c], 0), [T + 1, B, H]) as tf.Tensor3D;
-  save([x2, h0, c0, wIh, wHh, value, aAll, cAll]);
+  const tcAll = fused ? join(tcs) : tf.tanh(cAll); // tanh(c_t), (T·B, H)
+  save([x2, h0, c0, wIh, wHh, value, aAll, cAll, tcAll]);
 
   const gradFunc = (dOut: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-    const [x2, h0, c0, wIh, wHh, value, aAll, cAll] = saved;
+    const [x2, h0, c0, wIh, wHh, value, aAll, cAll, TC] = saved;
     const [y2, dY, dC] = [
       tf.reshape(value, [(T + 1) * B, H]),
       ...tf.split(tf.reshape(dOut, [(T + 1) * B, H]), [T * B, B], 0),
     ] as tf.Tensor2D[];
-    // forward-only factors for all steps at once
-    const [gI, gF, gH, gO] = tf.split(aAll, 4, 1); // i, f, ĝ = (g + 1)/2, o
-    const gG = tf.sub(tf.mul(gH, 2), 1);
-    const TC = tf.tanh(cAll);
-    const cPrev = T === 1 ? c0 : tf.concat([c0, tf.slice(cAll, [0, 0], [(T - 1) * B, H])], 0);
-    const dSig = (s: tf.Tensor) => tf.mul(s, tf.sub(1, s)); // σ′ = σ(1 − σ)
-    const per = (t: tf.Tensor) => tf.split(t, T, 0) as tf.Tensor2D[];
-    const kO = per(tf.mul(TC, dSig(gO))); // dz_o = dh ⊙ kO
-    const kC = per(tf.mul(gO, tf.sub(1, tf.square(TC)))); // dc += dh ⊙ kC
-    const kIfg = per(tf.concat([ // [dz_i | dz_f | dz_g] = [dc | dc | dc] ⊙ kIfg
-      tf.mul(gG, dSig(gI)),
-      tf.mul(cPrev, dSig(gF)),
-      tf.mul(gI, tf.sub(1, tf.square(gG))),
-    ], 1));
-    const fs = per(gF);
-    const dy = per(dY);
     const dzs: tf.Tensor2D[] = new Array(T);
     const w = wHh as tf.Tensor2D; // (4H, H): dh_{t−1} = dz_t·W_hh, no transpose
     let dz: tf.Tensor2D | undefined;
     let dc = dC as tf.Tensor2D;
-    for (let t = T - 1; t >= 0; t--) {
-      const dh = dz ? affine(dz, w, dy[t]) : dy[t];
-      dc = kernel("Add", { a: dc, b: kernel("Multiply", { a: dh, b: kC[t] }) });
-      const dIfg = kernel("Multiply", { a: concat([dc, dc, dc]), b: kIfg[t] });
-      dz = concat([dIfg, kernel("Multiply", { a: dh, b: kO[t] })]);
-      dzs[t] = dz;
-      dc = kernel("Multiply", { a: dc, b: fs[t] }); // the share of c_{t−1}
+    // the forward-only factors of every step at once, (T·B, 6H):
+    // [g·i′ | c_{t−1}·f′ | i·g′ | tanh(c)·o′ | o·tanh′(c) | f]
+    const k = fused
+      ? tf.engine().runKernel(LSTM_FACTORS, { a: aAll, c: cAll, tc: TC, c0 }) as tf.Tensor2D
+      : factors(aAll, cAll, TC, c0, T, B, H);
+    if (fused) {
+      for (let t = T - 1; t >= 0; t--) {
+        const inputs: tf.NamedTensorMap = dz
+          ? { dzNext: dz, w, dy: dY, dc, k }
+          : { w, dy: dY, dc, k };
+        [dz, dc] = tf.engine().runKernel(LSTM_STEP_GRAD, inputs, { t }) as tf.Tensor2D[];
+        dzs[t] = dz;
+      }
+    } else {
+      const dy = tf.split(dY, T, 0) as tf.Tensor2D[];
+      const [pIfg, pO, pC, fs] = tf.split(k, [3 * H, H, H, H], 1).map((p) =>
+        tf.split(p, T, 0) as tf.Tensor2D[]
+      );
+      for (let t = T - 1; t >= 0; t--) {
+        const dh = dz ? affine(dz, w, dy[t]) : dy[t];
+        // dc_t = dc_{t+1}·f_{t+1} + dh_t ⊙ o ⊙ tanh′(c_t); [dz_i dz_f dz_g] = [dc dc dc] ⊙ …
+        dc = kernel("Add", { a: dc, b: kernel("Multiply", { a: dh, b: pC[t] }) });
+        const dIfg = kernel("Multiply", { a: concat([dc, dc, dc]), b: pIfg[t] });
+        dz = concat([dIfg, kernel("Multiply", { a: dh, b: pO[t] })]);
+        dzs[t] = dz;
+        dc = kernel("Multiply", { a: dc, b: fs[t] }); // the share of c_{t−1}
+      }
     }
     const dh0 = tf.matMul(dz!, w); // (B, H)
     const dZ = T === 1 ? dzs[0] : tf.concat(dzs, 0); // (T·B, 4H)
@@ -192,6 +213,30 @@ const lstmLayerOp = tf.customGrad((...args) => {
   };
   return { value, gradFunc };
 });
+
+/** The backward pass's factors `[T·B, 6H]` in tfjs ops (what `LmfsLstmFactors` computes). */
+function factors(
+  aAll: tf.Tensor,
+  cAll: tf.Tensor,
+  tc: tf.Tensor,
+  c0: tf.Tensor,
+  T: number,
+  B: number,
+  H: number,
+): tf.Tensor2D {
+  const [i, f, gh, o] = tf.split(aAll, 4, 1); // i, f, ĝ = (g + 1)/2, o
+  const g = tf.sub(tf.mul(gh, 2), 1);
+  const cPrev = T === 1 ? c0 : tf.concat([c0, tf.slice(cAll, [0, 0], [(T - 1) * B, H])], 0);
+  const dSig = (s: tf.Tensor) => tf.mul(s, tf.sub(1, s)); // σ′ = σ(1 − σ)
+  return tf.concat([
+    tf.mul(g, dSig(i)), // dz_i = dc ⊙ g·i′
+    tf.mul(cPrev, dSig(f)), // dz_f = dc ⊙ c_{t−1}·f′
+    tf.mul(i, tf.sub(1, tf.square(g))), // dz_g = dc ⊙ i·g′
+    tf.mul(tc, dSig(o)), // dz_o = dh ⊙ tanh(c)·o′
+    tf.mul(o, tf.sub(1, tf.square(tc))), // dc += dh ⊙ o·tanh′(c)
+    f,
+  ], 1) as tf.Tensor2D;
+}
 
 /** The four gate blocks `[B, H]` of a `[B, 4H]` activation. */
 function splitCols(a: tf.Tensor2D, H: number): tf.Tensor2D[] {
@@ -213,16 +258,17 @@ function concat(parts: tf.Tensor2D[]): tf.Tensor2D {
   }) as tf.Tensor2D;
 }
 
-/** `activation(a·b + bias)` as one `_FusedMatMul` kernel call. */
+/** `activation(a·op(b) + bias)` as one `_FusedMatMul` kernel call. */
 function affine(
   a: tf.Tensor,
   b: tf.Tensor,
   bias: tf.Tensor,
   activation: "linear" | "sigmoid" = "linear",
+  transposeB = false,
 ): tf.Tensor2D {
   return kernel("_FusedMatMul", { a, b, bias }, {
     transposeA: false,
-    transposeB: false,
+    transposeB,
     activation,
     leakyreluAlpha: 0,
   });
@@ -237,6 +283,12 @@ function affine(
  * ```ts
  * import assert from "node:assert/strict";
  * import { tf } from "../engine/tf.ts";
+import {
+  LSTM_FACTORS,
+  LSTM_STEP,
+  LSTM_STEP_GRAD,
+  lstmCellAvailable,
+} from "../engine/lstm_cell.ts";
  * import { lstmLayer, lstmLayerAutodiff } from "./lstm_layer.ts";
  * const w = { wIh: tf.randomNormal([12, 2]), wHh: tf.randomNormal([12, 3]), bIh: tf.zeros([12]), bHh: tf.ones([12]) };
  * const x = tf.randomNormal([4, 2, 2]), h0 = tf.zeros([2, 3]), c0 = tf.zeros([2, 3]); // T=4, B=2, H=3
