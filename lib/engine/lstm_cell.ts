@@ -9,18 +9,15 @@
  *
  * - `LmfsLstmStep`: from `h` `[B, H]`, the scaled recurrent weight `w`
  *   `[4H, H]` (its g rows doubled), the input side of every step `gx`
- *   `[T·B, 4H]` (read at row block `t`) and the previous cell `c` `[B, H]`,
- *   returns `[a, c_t, h_t, tanh(c_t)]` with `a = σ(h·wᵀ + gx_t)` =
- *   `[i | f | ĝ | o]` (ĝ = σ(2z_g), so g = 2ĝ − 1), `c_t = f·c + i·g`,
- *   `h_t = o·tanh(c_t)`.
- * - `LmfsLstmFactors`: from every step's activations `a` `[T·B, 4H]`, cells
- *   `c` and `tanh(c)` `[T·B, H]` and the initial cell `c0` `[B, H]`, the
- *   backward pass's factors `k` `[T·B, 6H]` =
- *   `[g·i′ | c_{t−1}·f′ | i·g′ | tanh(c)·o′ | o·tanh′(c) | f]`, in one pass.
+ *   `[T·B, 4H]` (read at row block `t`) and the previous cell `c` `[B, H]`:
+ *   `a = σ(h·wᵀ + gx_t)` = `[i | f | ĝ | o]` (ĝ = σ(2z_g), so g = 2ĝ − 1),
+ *   `c_t = f·c + i·g`, `h_t = o·tanh(c_t)`; returns `[k, c_t, h_t]` where `k`
+ *   `[B, 6H]` holds what the backward pass needs of this step,
+ *   `[g·i′ | c_{t−1}·f′ | i·g′ | tanh(c_t)·o′ | o·tanh′(c_t) | f]`.
  * - `LmfsLstmStepGrad`: from `dzNext` `[B, 4H]` (step t + 1's pre-activation
  *   gradient; absent at the last step), the weight `w` `[4H, H]`, the
- *   output gradient `dy` `[T·B, H]` and the factors `k` (both read at row
- *   block `t`), and `dc` `[B, H]` (what reaches c_t from step t + 1), returns
+ *   output gradient `dy` `[T·B, H]` (read at row block `t`), the step's `k`
+ *   and `dc` `[B, H]` (what reaches c_t from step t + 1), returns
  *   `[dz, dc_{t−1}]`: `dh = dy_t + dzNext·w`, `dc* = dc + dh·o·tanh′(c)`,
  *   `dz = [dc*·g·i′ | dc*·c_{t−1}·f′ | dc*·i·g′ | dh·tanh(c)·o′]`,
  *   `dc_{t−1} = dc*·f`.
@@ -36,7 +33,6 @@ import { tf } from "./tf.ts";
 /** Kernel names. */
 export const LSTM_STEP = "LmfsLstmStep";
 export const LSTM_STEP_GRAD = "LmfsLstmStepGrad";
-export const LSTM_FACTORS = "LmfsLstmFactors";
 
 /**
  * Whether the fused LSTM kernels are registered on the current backend.
@@ -50,9 +46,7 @@ export const LSTM_FACTORS = "LmfsLstmFactors";
  */
 export function lstmCellAvailable(): boolean {
   const backend = tf.getBackend();
-  return [LSTM_STEP, LSTM_STEP_GRAD, LSTM_FACTORS].every((name) =>
-    tf.getKernel(name, backend) !== undefined
-  );
+  return [LSTM_STEP, LSTM_STEP_GRAD].every((name) => tf.getKernel(name, backend) !== undefined);
 }
 
 /** Kernel for {@link LSTM_STEP}. */
@@ -67,6 +61,7 @@ export function lstmStepKernel(ctx: KernelContext): tf.KernelFunc {
     const z = heap.alloc([B, 4 * H], "float32");
     const c = heap.alloc([B, H], "float32");
     const h2 = heap.alloc([B, H], "float32");
+    const k = heap.alloc([B, 6 * H], "float32");
     {
       const A = heap.slab(h), W = heap.slab(w), Z = heap.slab(z);
       const p = { transA: false, transB: true, m: B, n: 4 * H, k: H, lda: H, ldb: H, ldc: 4 * H };
@@ -92,17 +87,26 @@ export function lstmStepKernel(ctx: KernelContext): tf.KernelFunc {
     const s = ctx.run("Sigmoid", backend, { x: twice }) as tf.TensorInfo; // σ(2c)
     heap.free(twice);
     {
-      const av = heap.f32(a), sv = heap.f32(s), hv = heap.f32(h2);
+      const av = heap.f32(a), sv = heap.f32(s), hv = heap.f32(h2), kv = heap.f32(k);
+      const cp = heap.f32(cPrev);
       for (let b = 0; b < B; b++) {
-        const row = b * 4 * H + 3 * H, out = b * H;
+        const ar = b * 4 * H, kr = b * 6 * H, r = b * H;
         for (let j = 0; j < H; j++) {
-          const tc = 2 * sv[out + j] - 1;
-          sv[out + j] = tc; // s becomes tanh(c), the fourth output
-          hv[out + j] = av[row + j] * tc;
+          const i = av[ar + j], f = av[ar + H + j], g = 2 * av[ar + 2 * H + j] - 1;
+          const o = av[ar + 3 * H + j], tc = 2 * sv[r + j] - 1; // tanh(c_t)
+          hv[r + j] = o * tc;
+          kv[kr + j] = g * i * (1 - i);
+          kv[kr + H + j] = cp[r + j] * f * (1 - f);
+          kv[kr + 2 * H + j] = i * (1 - g * g);
+          kv[kr + 3 * H + j] = tc * o * (1 - o);
+          kv[kr + 4 * H + j] = o * (1 - tc * tc);
+          kv[kr + 5 * H + j] = f;
         }
       }
     }
-    return [a, c, h2, s];
+    heap.free(a);
+    heap.free(s);
+    return [k, c, h2];
   };
 }
 
@@ -125,9 +129,9 @@ export function lstmStepGradKernel(ctx: KernelContext): tf.KernelFunc {
     }
     const dhv = heap.f32(dh), dyv = heap.f32(dy), dcv = heap.f32(dc), kv = heap.f32(k);
     const dzv = heap.f32(dz), dpv = heap.f32(dcPrev);
-    const kBase = t * B * 6 * H, yBase = t * B * H;
+    const yBase = t * B * H;
     for (let b = 0; b < B; b++) {
-      const kr = kBase + b * 6 * H, zr = b * 4 * H, r = b * H;
+      const kr = b * 6 * H, zr = b * 4 * H, r = b * H;
       for (let j = 0; j < H; j++) {
         const g = (dzNext ? dhv[r + j] : 0) + dyv[yBase + r + j];
         const d = dcv[r + j] + g * kv[kr + 4 * H + j];
@@ -140,33 +144,5 @@ export function lstmStepGradKernel(ctx: KernelContext): tf.KernelFunc {
     }
     heap.free(dh);
     return [dz, dcPrev];
-  };
-}
-
-/** Kernel for {@link LSTM_FACTORS}. */
-export function lstmFactorsKernel(ctx: KernelContext): tf.KernelFunc {
-  return ({ inputs, backend }) => {
-    const a = inputs.a as tf.TensorInfo, c = inputs.c as tf.TensorInfo;
-    const tc = inputs.tc as tf.TensorInfo, c0 = inputs.c0 as tf.TensorInfo;
-    const [rows, H] = c.shape, B = c0.shape[0];
-    const heap = ctx.heap(backend);
-    const k = heap.alloc([rows, 6 * H], "float32");
-    const av = heap.f32(a), cv = heap.f32(c), tv = heap.f32(tc), c0v = heap.f32(c0);
-    const kv = heap.f32(k);
-    for (let r = 0; r < rows; r++) {
-      const ar = r * 4 * H, kr = r * 6 * H, hr = r * H;
-      const prev = r < B ? c0v : cv, pr = r < B ? r * H : (r - B) * H; // c_{t−1}
-      for (let j = 0; j < H; j++) {
-        const i = av[ar + j], f = av[ar + H + j], g = 2 * av[ar + 2 * H + j] - 1;
-        const o = av[ar + 3 * H + j], t = tv[hr + j];
-        kv[kr + j] = g * i * (1 - i);
-        kv[kr + H + j] = prev[pr + j] * f * (1 - f);
-        kv[kr + 2 * H + j] = i * (1 - g * g);
-        kv[kr + 3 * H + j] = t * o * (1 - o);
-        kv[kr + 4 * H + j] = o * (1 - t * t);
-        kv[kr + 5 * H + j] = f;
-      }
-    }
-    return k;
   };
 }

@@ -33,7 +33,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { LSTM_FACTORS, LSTM_STEP, LSTM_STEP_GRAD, lstmCellAvailable } from "../engine/lstm_cell.ts";
+import { LSTM_STEP, LSTM_STEP_GRAD, lstmCellAvailable } from "../engine/lstm_cell.ts";
 
 /** The four weights of one layer, `torch.nn.LSTM` layout (gate order i, f, g, o). */
 export interface LstmLayerWeights {
@@ -78,12 +78,6 @@ export type LstmGates = {
  * ```ts
  * import assert from "node:assert/strict";
  * import { tf } from "../engine/tf.ts";
-import {
-  LSTM_FACTORS,
-  LSTM_STEP,
-  LSTM_STEP_GRAD,
-  lstmCellAvailable,
-} from "../engine/lstm_cell.ts";
  * import { lstmLayer } from "./lstm_layer.ts";
  * // one unit, all weights zero except the input weight of g (row 2): z_g = x
  * const w = { wIh: tf.tensor2d([[0], [0], [1], [0]]), wHh: tf.zeros([4, 1]), bIh: tf.zeros([4]), bHh: tf.zeros([4]) };
@@ -133,86 +127,116 @@ const lstmLayerOp = tf.customGrad((...args) => {
     bias: tf.mul(tf.add(bIh, bHh), scale),
   });
   const wS = tf.mul(wHh, col) as tf.Tensor2D; // (4H, H), g rows doubled; read transposed
-  const ONE = tf.scalar(1), TWO = tf.scalar(2);
   let h = h0 as tf.Tensor2D, c = c0 as tf.Tensor2D;
-  const as: tf.Tensor2D[] = [], cs: tf.Tensor2D[] = [], hs: tf.Tensor2D[] = [];
-  const tcs: tf.Tensor2D[] = [];
-  const fused = lstmCellAvailable(); // the engine's one-call step (else tfjs ops)
-  const gxs = fused ? [] : tf.split(gx, T, 0); // T × (B, 4H)
-  for (let t = 0; t < T; t++) {
-    let a: tf.Tensor2D;
-    if (fused) {
-      let tc: tf.Tensor2D;
-      [a, c, h, tc] = tf.engine().runKernel(LSTM_STEP, { h, w: wS, gx, c }, { t }) as tf.Tensor2D[];
-      tcs.push(tc);
-    } else {
-      a = affine(h, wS, gxs[t], "sigmoid", true); // [i | f | (g+1)/2 | o]
-      const [i, f, gh, o] = splitCols(a, H);
-      const g = kernel("Sub", { a: kernel("Multiply", { a: gh, b: TWO }), b: ONE }); // g = 2ĝ − 1
-      c = kernel("Add", {
-        a: kernel("Multiply", { a: f, b: c }),
-        b: kernel("Multiply", { a: i, b: g }),
-      });
-      h = kernel("Multiply", { a: o, b: kernel("Tanh", { x: c }) });
+  const hs: tf.Tensor2D[] = [];
+  if (lstmCellAvailable()) {
+    // the engine's one-call step: it also hands back what backward needs of the step,
+    // k_t = [g·i′ | c_{t−1}·f′ | i·g′ | tanh(c_t)·o′ | o·tanh′(c_t) | f]  (B, 6H)
+    const ks: tf.Tensor2D[] = [];
+    for (let t = 0; t < T; t++) {
+      let k: tf.Tensor2D;
+      [k, c, h] = tf.engine().runKernel(LSTM_STEP, { h, w: wS, gx, c }, { t }) as tf.Tensor2D[];
+      ks.push(k), hs.push(h);
     }
-    as.push(a), cs.push(c), hs.push(h);
-  }
-  const join = (ts: tf.Tensor2D[]) => (T === 1 ? ts[0] : tf.concat(ts, 0)) as tf.Tensor2D;
-  const aAll = join(as); // (T·B, 4H) activations (g still as ĝ)
-  const cAll = join(cs); // (T·B, H)
-  const value = tf.reshape(tf.concat([...hs, c], 0), [T + 1, B, H]) as tf.Tensor3D;
-  const tcAll = fused ? join(tcs) : tf.tanh(cAll); // tanh(c_t), (T·B, H)
-  save([x2, h0, c0, wIh, wHh, value, aAll, cAll, tcAll]);
-
-  const gradFunc = (dOut: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-    const [x2, h0, c0, wIh, wHh, value, aAll, cAll, TC] = saved;
-    const [y2, dY, dC] = [
-      tf.reshape(value, [(T + 1) * B, H]),
-      ...tf.split(tf.reshape(dOut, [(T + 1) * B, H]), [T * B, B], 0),
-    ] as tf.Tensor2D[];
-    const dzs: tf.Tensor2D[] = new Array(T);
-    const w = wHh as tf.Tensor2D; // (4H, H): dh_{t−1} = dz_t·W_hh, no transpose
-    let dz: tf.Tensor2D | undefined;
-    let dc = dC as tf.Tensor2D;
-    // the forward-only factors of every step at once, (T·B, 6H):
-    // [g·i′ | c_{t−1}·f′ | i·g′ | tanh(c)·o′ | o·tanh′(c) | f]
-    const k = fused
-      ? tf.engine().runKernel(LSTM_FACTORS, { a: aAll, c: cAll, tc: TC, c0 }) as tf.Tensor2D
-      : factors(aAll, cAll, TC, c0, T, B, H);
-    if (fused) {
+    const value = tf.reshape(tf.concat([...hs, c], 0), [T + 1, B, H]) as tf.Tensor3D;
+    save([x2, h0, wIh, wHh, value, ...ks]);
+    const gradFunc = (dOut: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [x2, h0, wIh, wHh, value, ...ks] = saved;
+      const [dY, dC] = tf.split(tf.reshape(dOut, [(T + 1) * B, H]), [T * B, B], 0);
+      const w = wHh as tf.Tensor2D; // (4H, H): dh_{t−1} = dz_t·W_hh, no transpose
+      const dzs: tf.Tensor2D[] = new Array(T);
+      let dz: tf.Tensor2D | undefined;
+      let dc = dC as tf.Tensor2D;
       for (let t = T - 1; t >= 0; t--) {
+        const k = ks[t];
         const inputs: tf.NamedTensorMap = dz
           ? { dzNext: dz, w, dy: dY, dc, k }
           : { w, dy: dY, dc, k };
         [dz, dc] = tf.engine().runKernel(LSTM_STEP_GRAD, inputs, { t }) as tf.Tensor2D[];
         dzs[t] = dz;
       }
-    } else {
-      const dy = tf.split(dY, T, 0) as tf.Tensor2D[];
-      const [pIfg, pO, pC, fs] = tf.split(k, [3 * H, H, H, H], 1).map((p) =>
-        tf.split(p, T, 0) as tf.Tensor2D[]
-      );
-      for (let t = T - 1; t >= 0; t--) {
-        const dh = dz ? affine(dz, w, dy[t]) : dy[t];
-        // dc_t = dc_{t+1}·f_{t+1} + dh_t ⊙ o ⊙ tanh′(c_t); [dz_i dz_f dz_g] = [dc dc dc] ⊙ …
-        dc = kernel("Add", { a: dc, b: kernel("Multiply", { a: dh, b: pC[t] }) });
-        const dIfg = kernel("Multiply", { a: concat([dc, dc, dc]), b: pIfg[t] });
-        dz = concat([dIfg, kernel("Multiply", { a: dh, b: pO[t] })]);
-        dzs[t] = dz;
-        dc = kernel("Multiply", { a: dc, b: fs[t] }); // the share of c_{t−1}
-      }
+      return weightGrads(dzs, dc, x2, h0, value, wIh, wHh, T, B, H);
+    };
+    return { value, gradFunc };
+  }
+  // the same with tfjs ops, one kernel at a time (backends without the engine's kernels)
+  const ONE = tf.scalar(1), TWO = tf.scalar(2);
+  const gxs = tf.split(gx, T, 0); // T × (B, 4H)
+  const as: tf.Tensor2D[] = [], cs: tf.Tensor2D[] = [];
+  for (let t = 0; t < T; t++) {
+    const a = affine(h, wS, gxs[t], "sigmoid", true); // [i | f | (g+1)/2 | o]
+    const [i, f, gh, o] = splitCols(a, H);
+    const g = kernel("Sub", { a: kernel("Multiply", { a: gh, b: TWO }), b: ONE }); // g = 2ĝ − 1
+    c = kernel("Add", {
+      a: kernel("Multiply", { a: f, b: c }),
+      b: kernel("Multiply", { a: i, b: g }),
+    });
+    h = kernel("Multiply", { a: o, b: kernel("Tanh", { x: c }) });
+    as.push(a), cs.push(c), hs.push(h);
+  }
+  const join = (ts: tf.Tensor2D[]) => (T === 1 ? ts[0] : tf.concat(ts, 0)) as tf.Tensor2D;
+  const aAll = join(as); // (T·B, 4H) activations (g still as ĝ)
+  const cAll = join(cs); // (T·B, H)
+  const value = tf.reshape(tf.concat([...hs, c], 0), [T + 1, B, H]) as tf.Tensor3D;
+  save([x2, h0, c0, wIh, wHh, value, aAll, cAll]);
+
+  const gradFunc = (dOut: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+    const [x2, h0, c0, wIh, wHh, value, aAll, cAll] = saved;
+    const [dY, dC] = tf.split(tf.reshape(dOut, [(T + 1) * B, H]), [T * B, B], 0);
+    const dzs: tf.Tensor2D[] = new Array(T);
+    const w = wHh as tf.Tensor2D; // (4H, H): dh_{t−1} = dz_t·W_hh, no transpose
+    let dz: tf.Tensor2D | undefined;
+    let dc = dC as tf.Tensor2D;
+    // the forward-only factors of every step at once, (T·B, 6H):
+    // [g·i′ | c_{t−1}·f′ | i·g′ | tanh(c)·o′ | o·tanh′(c) | f]
+    const k = factors(aAll, cAll, tf.tanh(cAll), c0, T, B, H);
+    const dy = tf.split(dY, T, 0) as tf.Tensor2D[];
+    const [pIfg, pO, pC, fs] = tf.split(k, [3 * H, H, H, H], 1).map((p) =>
+      tf.split(p, T, 0) as tf.Tensor2D[]
+    );
+    for (let t = T - 1; t >= 0; t--) {
+      const dh = dz ? affine(dz, w, dy[t]) : dy[t];
+      // dc_t = dc_{t+1}·f_{t+1} + dh_t ⊙ o ⊙ tanh′(c_t); [dz_i dz_f dz_g] = [dc dc dc] ⊙ …
+      dc = kernel("Add", { a: dc, b: kernel("Multiply", { a: dh, b: pC[t] }) });
+      const dIfg = kernel("Multiply", { a: concat([dc, dc, dc]), b: pIfg[t] });
+      dz = concat([dIfg, kernel("Multiply", { a: dh, b: pO[t] })]);
+      dzs[t] = dz;
+      dc = kernel("Multiply", { a: dc, b: fs[t] }); // the share of c_{t−1}
     }
-    const dh0 = tf.matMul(dz!, w); // (B, H)
-    const dZ = T === 1 ? dzs[0] : tf.concat(dzs, 0); // (T·B, 4H)
-    const hPrev = T === 1 ? h0 : tf.concat([h0, tf.slice(y2, [0, 0], [(T - 1) * B, H])], 0);
-    const dWhh = tf.matMul(dZ, hPrev as tf.Tensor2D, true, false); // Σ_t dz_tᵀ·h_{t−1}
-    const dWih = tf.matMul(dZ, x2 as tf.Tensor2D, true, false); // Σ_t dz_tᵀ·x_t
-    const dx = tf.reshape(tf.matMul(dZ, wIh as tf.Tensor2D), [T, B, I]);
-    const db = tf.reshape(tf.matMul(tf.ones([1, T * B]), dZ), [4 * H]);
-    return [dx, dh0, dc, dWih, dWhh, db, tf.clone(db)];
+    return weightGrads(dzs, dc, x2, h0, value, wIh, wHh, T, B, H);
   };
   return { value, gradFunc };
 });
+
+/**
+ * The gradients of all seven inputs from every step's `dz_t` (`[B, 4H]`) and
+ * `dc_0`: `dW_hh = Σ dz_tᵀ·h_{t−1}`, `dW_ih = Σ dz_tᵀ·x_t`, `db = Σ dz_t`
+ * (one large product each over the stacked `[T·B]` rows), `dx_t = dz_t·W_ih`,
+ * `dh_0 = dz_1·W_hh`.
+ */
+function weightGrads(
+  dzs: tf.Tensor2D[],
+  dc0: tf.Tensor,
+  x2: tf.Tensor,
+  h0: tf.Tensor,
+  value: tf.Tensor,
+  wIh: tf.Tensor,
+  wHh: tf.Tensor,
+  T: number,
+  B: number,
+  H: number,
+): tf.Tensor[] {
+  const I = x2.shape[1] as number;
+  const y2 = tf.reshape(value, [(T + 1) * B, H]);
+  const dh0 = tf.matMul(dzs[0], wHh as tf.Tensor2D); // (B, H)
+  const dZ = T === 1 ? dzs[0] : tf.concat(dzs, 0); // (T·B, 4H)
+  const hPrev = T === 1 ? h0 : tf.concat([h0, tf.slice(y2, [0, 0], [(T - 1) * B, H])], 0);
+  const dWhh = tf.matMul(dZ, hPrev as tf.Tensor2D, true, false); // Σ_t dz_tᵀ·h_{t−1}
+  const dWih = tf.matMul(dZ, x2 as tf.Tensor2D, true, false); // Σ_t dz_tᵀ·x_t
+  const dx = tf.reshape(tf.matMul(dZ, wIh as tf.Tensor2D), [T, B, I]);
+  const db = tf.reshape(tf.matMul(tf.ones([1, T * B]), dZ), [4 * H]);
+  return [dx, dh0, dc0, dWih, dWhh, db, tf.clone(db)];
+}
 
 /** The backward pass's factors `[T·B, 6H]` in tfjs ops (what `LmfsLstmFactors` computes). */
 function factors(
@@ -283,12 +307,6 @@ function affine(
  * ```ts
  * import assert from "node:assert/strict";
  * import { tf } from "../engine/tf.ts";
-import {
-  LSTM_FACTORS,
-  LSTM_STEP,
-  LSTM_STEP_GRAD,
-  lstmCellAvailable,
-} from "../engine/lstm_cell.ts";
  * import { lstmLayer, lstmLayerAutodiff } from "./lstm_layer.ts";
  * const w = { wIh: tf.randomNormal([12, 2]), wHh: tf.randomNormal([12, 3]), bIh: tf.zeros([12]), bHh: tf.ones([12]) };
  * const x = tf.randomNormal([4, 2, 2]), h0 = tf.zeros([2, 3]), c0 = tf.zeros([2, 3]); // T=4, B=2, H=3
