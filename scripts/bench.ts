@@ -10,6 +10,8 @@
  *   BPTT vs autodiff vs PyTorch's `nn.RNN`;
  * - `gru`: a word-RNN training step (GRU 1×256, tied embeddings, vocab 7,115,
  *   batch 32, 35 steps), hand-written BPTT vs autodiff vs PyTorch's `nn.GRU`;
+ * - `lstm`: an LSTM language-model training step (2×256, batch 32, 100 steps),
+ *   hand-written BPTT vs PyTorch's `nn.LSTM`, and the same with attention;
  * - `generate`: 256 new tokens with and without the KV cache;
  * - `quality` (only when asked for): a whole GPT `baby` run (or `--preset`),
  *   ours and PyTorch's with the same recipe: final val loss and seconds.
@@ -29,6 +31,7 @@ import { benchMatmul } from "./bench/engine.ts";
 import { benchGptStep } from "./bench/gpt_step.ts";
 import { benchGeneration } from "./bench/generation.ts";
 import { benchRnnStep } from "./bench/rnn_step.ts";
+import { benchLstmStep } from "./bench/lstm_step.ts";
 import { benchWordRnnStep } from "./bench/word_rnn_step.ts";
 import { benchModels } from "./bench/models_main.ts";
 import { benchGptQuality } from "./bench/gpt_quality.ts";
@@ -39,6 +42,7 @@ const SECTIONS = [
   "gpt",
   "rnn",
   "gru",
+  "lstm",
   "generate",
   "quality",
 ] as const;
@@ -48,7 +52,7 @@ const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "quality");
 const HELP = `Usage: deno task bench [--json] [--only ${SECTIONS.join(",")}] [--steps N]
 
 Measures speed: tokenizers (ours vs @huggingface/tokenizers), matmul GFLOP/s per
-backend, a GPT "baby" training step per backend, and char-RNN and word-GRU
+backend, a GPT "baby" training step per backend, char-RNN, word-GRU and LSTM
 training steps next to PyTorch (Debian's python3-torch, when installed), and generation with and
 without the KV cache.
   --only LIST   comma-separated sections (default: all but quality)
@@ -169,14 +173,19 @@ async function main(args: string[]): Promise<number> {
     }
     await initEngine({ backend: "auto" });
   }
-  if (only.includes("rnn")) {
-    if (!json) info("\n# char-RNN training step (2 layers × 256, batch 32, 100 steps, vocab 65)");
-    const results = await benchRnnStep();
+  /** A recurrent training-step section: each variant's ms/step and ratio to PyTorch. */
+  async function stepSection(
+    section: string,
+    title: string,
+    run: () => Promise<{ name: string; msPerStep: number }[]>,
+  ): Promise<void> {
+    if (!json) info(`\n# ${title}`);
+    const results = await run();
     const torch = results.find((r) => r.name.startsWith("pytorch"));
     for (const r of results) {
       const ratio = torch && r !== torch ? torch.msPerStep / r.msPerStep : null;
       show(
-        "rnn",
+        section,
         { ...r, ratio_vs_pytorch: ratio },
         `${r.name.padEnd(28)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step  ${
           ratio ? `${ratio.toFixed(2)}× PyTorch's speed` : ""
@@ -185,23 +194,26 @@ async function main(args: string[]): Promise<number> {
     }
     await initEngine({ backend: "auto" });
   }
+  if (only.includes("rnn")) {
+    await stepSection(
+      "rnn",
+      "char-RNN training step (2 layers × 256, batch 32, 100 steps, vocab 65)",
+      benchRnnStep,
+    );
+  }
   if (only.includes("gru")) {
-    if (!json) {
-      info("\n# word-RNN training step (GRU 1 × 256, tied, vocab 7,115, batch 32, 35 steps)");
-    }
-    const results = await benchWordRnnStep();
-    const torch = results.find((r) => r.name.startsWith("pytorch"));
-    for (const r of results) {
-      const ratio = torch && r !== torch ? torch.msPerStep / r.msPerStep : null;
-      show(
-        "gru",
-        { ...r, ratio_vs_pytorch: ratio },
-        `${r.name.padEnd(28)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step  ${
-          ratio ? `${ratio.toFixed(2)}× PyTorch's speed` : ""
-        }`,
-      );
-    }
-    await initEngine({ backend: "auto" });
+    await stepSection(
+      "gru",
+      "word-RNN training step (GRU 1 × 256, tied, vocab 7,115, batch 32, 35 steps)",
+      benchWordRnnStep,
+    );
+  }
+  if (only.includes("lstm")) {
+    await stepSection(
+      "lstm",
+      "LSTM training step (2 layers × 256, batch 32, 100 steps, vocab 65)",
+      benchLstmStep,
+    );
   }
   if (only.includes("generate")) {
     if (!json) {

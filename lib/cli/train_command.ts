@@ -24,6 +24,9 @@ import type { TrainSettings } from "./train_settings.ts";
 import { TrainProgress } from "./train_progress.ts";
 import { emptyPrompt } from "./load_model.ts";
 import { generate } from "../sample/generate.ts";
+import { sampleWindows, SequentialStreams } from "../data/batching.ts";
+import { Rng } from "../rng.ts";
+import { tf } from "../engine/tf.ts";
 
 /** Settings that define the model and data: a resumed run must match them. */
 function identity(s: TrainSettings): Record<string, unknown> {
@@ -69,6 +72,7 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   const model: LanguageModel = spec.create(config, s.train.seed);
   try {
     if (resumed) model.params().load(resumed.weights, `${resumed.dir}/model.safetensors`);
+    checkWindows(model, data, s.train.batchSize);
     const params = model.params().count();
     const start = {
       event: "start",
@@ -212,6 +216,23 @@ function buildTokenizer(s: TrainSettings, text: { train: string; val: string }):
   });
   bar?.finish(`${tok.vocabSize} tokens`);
   return tok;
+}
+
+/**
+ * Fails with the batcher's one-line InputError, before anything is written,
+ * when a split is too short for the window (or, for recurrent models, for the
+ * streams).
+ */
+function checkWindows(
+  model: LanguageModel,
+  data: { train: Int32Array; val: Int32Array },
+  batchSize: number,
+): void {
+  const shape = { batchSize, blockSize: model.config.blockSize };
+  if (model.recurrent) new SequentialStreams(data.train, shape, new Rng(0));
+  for (const ids of [data.train, data.val]) {
+    tf.dispose(Object.values(sampleWindows(ids, { ...shape, batchSize: 1 }, new Rng(0))));
+  }
 }
 
 async function readResume(s: TrainSettings) {

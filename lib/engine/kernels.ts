@@ -60,6 +60,7 @@ import { type KernelFactory, overrideKernel } from "./registry.ts";
 import { unsortedSegmentSumKernel } from "./segment_sum.ts";
 import { sliceKernel, splitVKernel, unpackKernel } from "./slicing.ts";
 import { tanhKernel } from "./tanh.ts";
+import { LSTM_STEP, LSTM_STEP_GRAD, lstmStepGradKernel, lstmStepKernel } from "./lstm_cell.ts";
 import { gatherKernel } from "./gather.ts";
 import { castKernel, identityKernel } from "./identity.ts";
 import { tf } from "./tf.ts";
@@ -81,6 +82,8 @@ const COMMON: Record<string, KernelFactory> = {
   [WORKSPACE]: workspaceKernel,
   [LINEAR]: linearKernel,
   [LINEAR_GRAD]: linearGradKernel,
+  [LSTM_STEP]: lstmStepKernel,
+  [LSTM_STEP_GRAD]: lstmStepGradKernel,
 };
 
 const OVERRIDES: Record<HeapBackend, Record<string, KernelFactory>> = {

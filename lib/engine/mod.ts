@@ -87,6 +87,7 @@ export {
 } from "./engine.ts";
 export { BLAS_ENV, blasCandidates } from "./blas.ts";
 export { gelu } from "./gelu.ts";
+export { LSTM_STEP, LSTM_STEP_GRAD, lstmCellAvailable } from "./lstm_cell.ts";
 export { causalAttention } from "./attention.ts";
 export { softmaxCrossEntropy } from "./cross_entropy.ts";
 export { type AdamWStep, type AdamWTensors, adamWUpdate, globalNormClip } from "./optimizer.ts";

@@ -23,6 +23,16 @@ export {
   type WordRnnOptions,
 } from "./word_rnn.ts";
 export { WORD_RNN_PRESETS } from "./word_rnn_presets.ts";
+export {
+  ATTENTION_TYPES,
+  type AttentionType,
+  LstmAttention,
+  type LstmAttentionConfig,
+  type LstmAttentionOptions,
+  type LstmInspection,
+  validateLstmAttentionConfig,
+} from "./lstm_attention.ts";
+export { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
 export { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
 export {
   getModelSpec,

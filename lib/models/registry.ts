@@ -15,6 +15,12 @@ import { GPT_PRESETS } from "./gpt_presets.ts";
 import { validateWordRnnConfig, WordRnn, type WordRnnConfig } from "./word_rnn.ts";
 import { WORD_RNN_PRESETS } from "./word_rnn_presets.ts";
 import type { WordSplit } from "../tokenizers/types.ts";
+import {
+  LstmAttention,
+  type LstmAttentionConfig,
+  validateLstmAttentionConfig,
+} from "./lstm_attention.ts";
+import { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
 import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
 
 /** Tokenizer settings of a preset. */
@@ -81,8 +87,21 @@ const wordRnn: ModelSpec<WordRnnConfig> = {
   create: (config, seed) => new WordRnn(config, seed),
 };
 
+const lstmAttention: ModelSpec<LstmAttentionConfig> = {
+  name: "lstm-attention",
+  tokenizers: ["char", "word"],
+  presets: LSTM_ATTENTION_PRESETS,
+  validate: validateLstmAttentionConfig,
+  create: (config, seed) => new LstmAttention(config, seed),
+};
+
 // deno-lint-ignore no-explicit-any
-const SPECS: Record<string, ModelSpec<any>> = { "char-rnn": charRnn, "word-rnn": wordRnn, gpt };
+const SPECS: Record<string, ModelSpec<any>> = {
+  "char-rnn": charRnn,
+  "word-rnn": wordRnn,
+  "lstm-attention": lstmAttention,
+  gpt,
+};
 
 /** Models available now, by name. */
 export function modelNames(): string[] {

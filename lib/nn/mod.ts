@@ -1,7 +1,7 @@
 /**
  * Building blocks written from tfjs ops, with PyTorch / Hugging Face weight
  * names: parameters, linear, embedding, layer norm, dropout, cross-entropy,
- * causal self-attention, tanh RNN and GRU layers.
+ * causal self-attention, tanh RNN, GRU and LSTM layers, attention over past states.
  *
  * @module
  */
@@ -17,3 +17,19 @@ export { rnnLayer, rnnLayerAutodiff, type RnnLayerWeights } from "./rnn_layer.ts
 export { Rnn, type RnnForwardOptions, type RnnOptions } from "./rnn.ts";
 export { gruLayer, gruLayerAutodiff, type GruLayerWeights } from "./gru_layer.ts";
 export { Gru, type GruForwardOptions, type GruOptions } from "./gru.ts";
+export {
+  type LstmGates,
+  lstmLayer,
+  lstmLayerAutodiff,
+  type LstmLayerOutput,
+  type LstmLayerWeights,
+} from "./lstm_layer.ts";
+export { Lstm, type LstmForwardOptions, type LstmOptions } from "./lstm.ts";
+export {
+  ATTENTION_SCORERS,
+  type AttentionScorer,
+  PastAttention,
+  type PastAttentionOptions,
+  type PastAttentionOutput,
+  pastMask,
+} from "./past_attention.ts";
