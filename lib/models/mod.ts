@@ -16,6 +16,8 @@ export { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.t
 export { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
 export { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 export { GPT_PRESETS } from "./gpt_presets.ts";
+export { Transformer, type TransformerConfig, validateTransformerConfig } from "./transformer.ts";
+export { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
 export { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
 export {
   getModelSpec,

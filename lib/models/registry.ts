@@ -12,6 +12,8 @@ import { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.t
 import { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
 import { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
 import { GPT_PRESETS } from "./gpt_presets.ts";
+import { Transformer, type TransformerConfig, validateTransformerConfig } from "./transformer.ts";
+import { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
 import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
 
 /** Tokenizer settings of a preset. */
@@ -66,8 +68,16 @@ const charRnn: ModelSpec<CharRnnConfig> = {
   create: (config, seed) => new CharRnn(config, seed),
 };
 
+const transformer: ModelSpec<TransformerConfig> = {
+  name: "transformer",
+  tokenizers: ["bpe", "word", "char"],
+  presets: TRANSFORMER_PRESETS,
+  validate: validateTransformerConfig,
+  create: (config, seed) => new Transformer(config, seed),
+};
+
 // deno-lint-ignore no-explicit-any
-const SPECS: Record<string, ModelSpec<any>> = { "char-rnn": charRnn, gpt };
+const SPECS: Record<string, ModelSpec<any>> = { "char-rnn": charRnn, transformer, gpt };
 
 /** Models available now, by name. */
 export function modelNames(): string[] {
