@@ -51,7 +51,7 @@ export interface TransformerConfig extends BaseConfig {
   readonly nEmbd: number;
   /** Hidden width of each feed-forward network (the paper's d_ff, 4C). */
   readonly dimFeedforward: number;
-  /** Dropout probability (embeddings, attention weights, every branch, inside the FFN). */
+  /** Dropout probability (embedding sums, every branch's output, inside the FFN; §5.4). */
   readonly dropout: number;
   /** Positional encoding: `"sinusoidal"`, `"learned"` or `"none"`. */
   readonly positional: PositionalKind;

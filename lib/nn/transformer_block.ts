@@ -10,6 +10,10 @@
  *       x = x + ffn(norm2(x))
  *     ffn(x) = linear2(dropout(relu(linear1(x))))      C → dimFeedforward → C
  *
+ * Dropout (training only) follows the paper (§5.4): on each branch's output
+ * before the addition, and inside the FFN as PyTorch does; not on the
+ * attention weights unless `attentionDropout` asks for it.
+ *
  * Weight names are PyTorch's: `self_attn.in_proj_weight` `[3C, C]`,
  * `self_attn.in_proj_bias`, `self_attn.out_proj.{weight,bias}`,
  * `linear1.{weight,bias}`, `linear2.{weight,bias}`, `norm1.*`, `norm2.*`, so
@@ -37,8 +41,13 @@ export interface TransformerBlockOptions {
   readonly nHead: number;
   /** Hidden width of the feed-forward network (the paper: 4C). */
   readonly dimFeedforward: number;
-  /** Dropout on attention weights and on each branch (and inside the FFN). */
+  /** Dropout on each branch's output and inside the FFN (the paper's residual dropout). */
   readonly dropout: number;
+  /**
+   * Dropout on the attention weights (default 0: the paper has none; PyTorch's
+   * layer uses `dropout` here too). At 0, training keeps the fused attention.
+   */
+  readonly attentionDropout?: number;
   /** Where the layer norms sit (default `"post"`, as the paper). */
   readonly norm?: "post" | "pre";
   /** Skip connections (default true; false is an ablation). */
@@ -98,7 +107,7 @@ export class TransformerBlock {
       nEmbd: C,
       nHead: options.nHead,
       bias: true,
-      dropout: options.dropout,
+      dropout: options.attentionDropout ?? 0,
       nLayer,
       layout: "torch",
     });
@@ -131,7 +140,7 @@ export class TransformerBlock {
     const add = (a: tf.Tensor, b: tf.Tensor) => residual ? tf.add(a, b) : b;
     let weights: tf.Tensor4D | undefined;
     const y = tf.tidy(() => {
-      // attention branch (its own dropout on the weights and the output, as torch's dropout1)
+      // attention branch, then dropout on its output (torch's dropout1)
       const a = this.attn.forward(pre ? n1(x) : x, {
         cache: options.cache,
         returnWeights: options.returnWeights,
@@ -139,7 +148,8 @@ export class TransformerBlock {
         rng: options.rng,
       });
       if (a.weights) weights = tf.keep(a.weights);
-      let h = pre ? add(x, a.y) : n1(add(x, a.y));
+      const ay = drop(a.y);
+      let h = pre ? add(x, ay) : n1(add(x, ay));
       // feed-forward branch
       const ffn = (t: tf.Tensor) =>
         drop(this.#linear2.forward(drop(tf.relu(this.#linear1.forward(t)))));
