@@ -33,6 +33,8 @@ export {
   validateLstmAttentionConfig,
 } from "./lstm_attention.ts";
 export { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
+export { Transformer, type TransformerConfig, validateTransformerConfig } from "./transformer.ts";
+export { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
 export { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
 export {
   getModelSpec,

@@ -21,6 +21,8 @@ import {
   validateLstmAttentionConfig,
 } from "./lstm_attention.ts";
 import { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
+import { Transformer, type TransformerConfig, validateTransformerConfig } from "./transformer.ts";
+import { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
 import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
 
 /** Tokenizer settings of a preset. */
@@ -95,11 +97,20 @@ const lstmAttention: ModelSpec<LstmAttentionConfig> = {
   create: (config, seed) => new LstmAttention(config, seed),
 };
 
+const transformer: ModelSpec<TransformerConfig> = {
+  name: "transformer",
+  tokenizers: ["bpe", "word", "char"],
+  presets: TRANSFORMER_PRESETS,
+  validate: validateTransformerConfig,
+  create: (config, seed) => new Transformer(config, seed),
+};
+
 // deno-lint-ignore no-explicit-any
 const SPECS: Record<string, ModelSpec<any>> = {
   "char-rnn": charRnn,
   "word-rnn": wordRnn,
   "lstm-attention": lstmAttention,
+  transformer,
   gpt,
 };
 

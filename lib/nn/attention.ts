@@ -20,7 +20,7 @@
 import { causalAttention, tf } from "../engine/mod.ts";
 import type { Rng } from "../rng.ts";
 import { dropout } from "./dropout.ts";
-import { Linear } from "./linear.ts";
+import { Linear, linear } from "./linear.ts";
 import type { ParamStore } from "./param_store.ts";
 
 /** Cached keys and values of one layer, `(B, H, T_past, D)` each. */
@@ -46,11 +46,24 @@ export interface AttentionOptions {
   readonly attnDropout?: number;
   /** Number of layers (scales the output projection's init, as GPT-2 does). */
   readonly nLayer: number;
+  /**
+   * Weight names and layout (default `"gpt2"`):
+   * - `"gpt2"`: Hugging Face GPT-2's `<prefix>.c_attn.weight` `[C, 3C]` and
+   *   `<prefix>.c_proj.weight` `[C, C]` (Conv1D, `[in, out]`);
+   * - `"torch"`: `torch.nn.MultiheadAttention`'s `<prefix>.in_proj_weight`
+   *   `[3C, C]`, `<prefix>.in_proj_bias` and `<prefix>.out_proj.weight`
+   *   `[C, C]` (`[out, in]`), as in `nn.TransformerEncoderLayer`'s `self_attn`.
+   *
+   * Either way the fused projection's output is q, k, v one after the other,
+   * each split into heads of `C / H` features, so the maths is the same.
+   */
+  readonly layout?: "gpt2" | "torch";
 }
 
 /**
  * One attention layer: `<prefix>.c_attn` (C → 3C, Conv1D layout, as GPT-2)
- * and `<prefix>.c_proj` (C → C).
+ * and `<prefix>.c_proj` (C → C), or with `layout: "torch"` the names and
+ * layout of `torch.nn.MultiheadAttention` (`in_proj_weight`, `out_proj`).
  *
  * @example
  * ```ts
@@ -69,7 +82,7 @@ export interface AttentionOptions {
  * ```
  */
 export class CausalSelfAttention {
-  readonly #cAttn: Linear;
+  readonly #cAttn: Linear | InProjection;
   readonly #cProj: Linear;
   readonly #o: AttentionOptions;
   readonly #masks = new Map<string, tf.Tensor2D>();
@@ -78,17 +91,20 @@ export class CausalSelfAttention {
   constructor(store: ParamStore, prefix: string, options: AttentionOptions) {
     const { nEmbd: C, bias, nLayer } = options;
     this.#o = options;
-    this.#cAttn = new Linear(store, `${prefix}.c_attn`, {
-      inFeatures: C,
-      outFeatures: 3 * C,
-      bias,
-      layout: "conv1d",
-    });
-    this.#cProj = new Linear(store, `${prefix}.c_proj`, {
+    const torch = options.layout === "torch";
+    this.#cAttn = torch
+      ? new InProjection(store, prefix, C, bias)
+      : new Linear(store, `${prefix}.c_attn`, {
+        inFeatures: C,
+        outFeatures: 3 * C,
+        bias,
+        layout: "conv1d",
+      });
+    this.#cProj = new Linear(store, `${prefix}.${torch ? "out_proj" : "c_proj"}`, {
       inFeatures: C,
       outFeatures: C,
       bias,
-      layout: "conv1d",
+      layout: torch ? "torch" : "conv1d",
       init: { kind: "normal", std: 0.02 / Math.sqrt(2 * nLayer) },
     });
   }
@@ -169,5 +185,18 @@ export class CausalSelfAttention {
   /** Frees the masks (the parameters belong to the store). */
   dispose(): void {
     this.disposeMasks();
+  }
+}
+
+/** `torch.nn.MultiheadAttention`'s fused input projection: `in_proj_weight` `[3C, C]`, `in_proj_bias`. */
+class InProjection {
+  readonly #weight: tf.Variable;
+  readonly #bias?: tf.Variable;
+  constructor(store: ParamStore, prefix: string, C: number, bias: boolean) {
+    this.#weight = store.add(`${prefix}.in_proj_weight`, [3 * C, C], { kind: "normal", std: 0.02 });
+    if (bias) this.#bias = store.add(`${prefix}.in_proj_bias`, [3 * C], { kind: "zeros" });
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    return linear(x, this.#weight, this.#bias, "torch");
   }
 }

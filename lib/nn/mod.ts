@@ -1,7 +1,8 @@
 /**
  * Building blocks written from tfjs ops, with PyTorch / Hugging Face weight
  * names: parameters, linear, embedding, layer norm, dropout, cross-entropy,
- * causal self-attention, tanh RNN, GRU and LSTM layers, attention over past states.
+ * causal self-attention, positional encodings, Transformer blocks, tanh RNN,
+ * GRU and LSTM layers, attention over past states.
  *
  * @module
  */
@@ -13,6 +14,18 @@ export { LayerNorm, layerNorm } from "./layer_norm.ts";
 export { dropout } from "./dropout.ts";
 export { crossEntropy } from "./cross_entropy.ts";
 export { type AttentionOptions, CausalSelfAttention, type LayerCache } from "./attention.ts";
+export {
+  checkPositionalKind,
+  POSITIONAL_KINDS,
+  PositionalEncoding,
+  type PositionalKind,
+  sinusoidalTable,
+} from "./positional.ts";
+export {
+  type BlockForwardOptions,
+  TransformerBlock,
+  type TransformerBlockOptions,
+} from "./transformer_block.ts";
 export { rnnLayer, rnnLayerAutodiff, type RnnLayerWeights } from "./rnn_layer.ts";
 export { Rnn, type RnnForwardOptions, type RnnOptions } from "./rnn.ts";
 export { gruLayer, gruLayerAutodiff, type GruLayerWeights } from "./gru_layer.ts";
