@@ -33,8 +33,9 @@ Options:
                        must finish within ${QUICK_BUDGET_SECONDS} s (default)
   --full               real results (no notebook limit)
   --write              save the executed notebook in place, stamped with
-                       metadata.lmfs {mode, date, engine, seconds}; only after
-                       a clean run (commit notebooks from --full --write)
+                       metadata.lmfs {mode, date, engine, seconds, peakRssMB};
+                       only after a clean run (commit notebooks from
+                       --full --write)
   --cell-timeout S     seconds a cell may run (default ${CELL_TIMEOUT_SECONDS.quick} quick, ${CELL_TIMEOUT_SECONDS.full} full)
   --budget S           seconds a notebook may run, 0 = no limit
                        (default ${QUICK_BUDGET_SECONDS} quick, 0 full)
@@ -148,7 +149,11 @@ export async function notebooksMain(
     if (!values.json) info(ok ? paint(report, 32) : paint(report, 31));
     let written: Record<string, unknown> | undefined;
     if (values.write && ok && run.notebook) {
-      const w = await writeExecuted(path, run.notebook, { mode, seconds: run.seconds });
+      const w = await writeExecuted(path, run.notebook, {
+        mode,
+        seconds: run.seconds,
+        peakRssMB: run.peakRssMB,
+      });
       written = { path: w.path, bytes: w.bytes, size: w.size, ...w.stamp };
       const line = `  written ${shown} (${formatBytes(w.bytes)}; engine: ${w.stamp.engine})`;
       if (!values.json) info(line);
@@ -176,6 +181,7 @@ export async function notebooksMain(
         seconds: Math.round(run.seconds * 1000) / 1000,
         cells_run: run.cellsRun,
         code_cells: run.codeCells,
+        ...(run.peakRssMB !== undefined ? { peak_rss_mb: run.peakRssMB } : {}),
         ...(run.failure ? { failure: run.failure } : {}),
         ...(run.message ? { message: run.message } : {}),
         ...(written ? { written } : {}),

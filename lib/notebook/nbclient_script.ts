@@ -54,6 +54,11 @@ export interface NbclientResult {
   readonly code_cells: number;
   /** Seconds from kernel start to the end. */
   readonly seconds: number;
+  /**
+   * The kernel process's peak resident memory in MiB (Linux's `VmHWM`, read
+   * just before the kernel shuts down); absent where `/proc` has no such line.
+   */
+  readonly peak_rss_mb?: number;
   /** The failing cell, for `error`, `timeout` and `dead`. */
   readonly failure?: NbclientFailure;
   /** What went wrong outside any cell (`crash`), or more about a timeout. */
@@ -140,6 +145,16 @@ def fail(status, ename, evalue, tb=()):
     result["status"] = status
     result["failure"] = {"index": current["index"], "ename": ename, "evalue": evalue, "traceback": list(tb)}
 
+def peak_rss(pid):
+    """The kernel's peak resident memory (Linux only), before it shuts down."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    result["peak_rss_mb"] = round(int(line.split()[1]) / 1024, 1)
+    except Exception:
+        pass
+
 async def run():
     async with client.async_setup_kernel():
         try:
@@ -164,6 +179,7 @@ async def run():
                 result["cells_run"] += 1
         finally:
             await client.drain(0.5)  # outputs that came after the last cell's "idle"
+            peak_rss(client.km.provisioner.pid)
 
 code = 0
 try:

@@ -61,6 +61,8 @@ export interface RunStamp {
   readonly seconds: number;
   /** Deno version that ran the kernel. */
   readonly deno: string;
+  /** The kernel's peak resident memory in MiB, where it was measured (Linux). */
+  readonly peakRssMB?: number;
 }
 
 /** Joins a multiline field (nbformat stores them as lists of lines). */

@@ -42,7 +42,10 @@ function duration(seconds: number): string {
 export function formatRun(run: NotebookRun, mode: NotebookMode): string {
   const time = duration(run.seconds);
   if (run.status === "ok") {
-    return `ok     ${run.path}  ${time} (${mode}, ${run.codeCells} code cells)`;
+    const memory = run.peakRssMB !== undefined
+      ? `, kernel peak memory ${Math.round(run.peakRssMB)} MiB`
+      : "";
+    return `ok     ${run.path}  ${time} (${mode}, ${run.codeCells} code cells${memory})`;
   }
   const lines = [`FAILED ${run.path}  ${time} (${mode})`];
   const f = run.failure;

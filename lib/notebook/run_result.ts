@@ -30,6 +30,8 @@ export interface NotebookRun {
   readonly status: NbclientResult["status"];
   /** Wall-clock seconds, Python start to exit. */
   readonly seconds: number;
+  /** The kernel's peak resident memory in MiB (Linux), when measured. */
+  readonly peakRssMB?: number;
   /** Code cells that ran to completion. */
   readonly cellsRun: number;
   /** Code cells in the notebook. */
@@ -88,6 +90,7 @@ export function toRun(r: {
     codeCells: r.result?.code_cells ??
       r.original.cells.filter((c) => c.cell_type === "code").length,
     cellsRun: r.result?.cells_run ?? 0,
+    ...(r.result?.peak_rss_mb !== undefined ? { peakRssMB: r.result.peak_rss_mb } : {}),
     notebook: r.notebook,
     stderr: r.stderr,
   };

@@ -1,6 +1,6 @@
 /**
  * `--write`: saving an executed notebook in place, stamped with how it was
- * made (`metadata.lmfs`: mode, date, engine, seconds), and checking its size
+ * made (`metadata.lmfs`: mode, date, engine, seconds, peak memory), and checking its size
  * (committed notebooks stay under ~1 MB).
  *
  * @module
@@ -52,6 +52,7 @@ export function runStamp(
   mode: NotebookMode,
   seconds: number,
   date: Date = new Date(),
+  peakRssMB?: number,
 ): RunStamp {
   return {
     mode,
@@ -59,6 +60,7 @@ export function runStamp(
     engine: engineOf(nb) ?? `deno ${Deno.version.deno}`,
     seconds: Math.round(seconds * 10) / 10,
     deno: Deno.version.deno,
+    ...(peakRssMB !== undefined ? { peakRssMB: Math.round(peakRssMB) } : {}),
   };
 }
 
@@ -82,9 +84,9 @@ export function runStamp(
 export async function writeExecuted(
   path: string,
   nb: Notebook,
-  run: { mode: NotebookMode; seconds: number; date?: Date },
+  run: { mode: NotebookMode; seconds: number; date?: Date; peakRssMB?: number },
 ): Promise<WrittenNotebook> {
-  const stamp = runStamp(nb, run.mode, run.seconds, run.date);
+  const stamp = runStamp(nb, run.mode, run.seconds, run.date, run.peakRssMB);
   const bytes = new TextEncoder().encode(stringifyNotebook(stampNotebook(nb, stamp)));
   const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {

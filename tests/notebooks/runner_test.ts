@@ -23,6 +23,11 @@ jupyterTest("runNotebook() runs the smoke notebook on the Deno kernel", async (p
   assert.equal(run.codeCells, 5);
   assert.equal(run.cellsRun, 5);
   assert.ok(run.seconds < 60);
+  if (Deno.build.os === "linux") {
+    // the kernel's peak memory: a Deno process with tfjs holds tens of MiB at least
+    assert.ok(run.peakRssMB! > 20 && run.peakRssMB! < 8192, `peak ${run.peakRssMB}`);
+    assert.match(formatRun(run, "quick"), /kernel peak memory \d+ MiB\)$/);
+  }
   const nb = run.notebook!;
   assert.equal(engineOf(nb), `smoke test · deno ${Deno.version.deno}`);
   // The plot cell's result is the full Vega-Lite bundle.
