@@ -10,10 +10,15 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
-import { InputError } from "../errors.ts";
-import type { Rng } from "../rng.ts";
 import { dropout } from "./dropout.ts";
 import type { ParamStore } from "./param_store.ts";
+import {
+  checkRecurrentInput,
+  checkRecurrentState,
+  type RecurrentForwardOptions,
+  type RecurrentOptions,
+  recurrentWeights,
+} from "./recurrent_stack.ts";
 import {
   type LstmGates,
   lstmLayer,
@@ -22,27 +27,10 @@ import {
 } from "./lstm_layer.ts";
 
 /** Options for {@link Lstm}. */
-export interface LstmOptions {
-  /** Features of each input step (I). */
-  readonly inputSize: number;
-  /** Hidden units per layer (H). */
-  readonly hiddenSize: number;
-  /** Stacked layers (default 1). */
-  readonly numLayers?: number;
-  /** Dropout on every layer's output but the last, in training (default 0, as PyTorch). */
-  readonly dropout?: number;
-}
+export type LstmOptions = RecurrentOptions;
 
-/** Options for {@link Lstm.forward}. */
-export interface LstmForwardOptions {
-  /** Initial state `[h_0, c_0, h_1, c_1, …]`, each `[B, H]` (default zeros). Not disposed. */
-  readonly state?: readonly tf.Tensor[];
-  /** Training mode: dropout between layers (needs `rng`). */
-  readonly training?: boolean;
-  /** Source of dropout masks. */
-  readonly rng?: Rng;
-  /** Use the unrolled autodiff reference instead of hand-written BPTT (slow; for tests). */
-  readonly autodiff?: boolean;
+/** Options for {@link Lstm.forward}: `state` is `[h_0, c_0, h_1, c_1, …]`, each `[B, H]`. */
+export interface LstmForwardOptions extends RecurrentForwardOptions {
   /** Also return every layer's gate activations (runs the autodiff form; for plots). */
   readonly returnGates?: boolean;
 }
@@ -77,24 +65,10 @@ export class Lstm {
 
   /** Creates the weights in `store` (names prefixed by `prefix.` unless it is empty). */
   constructor(store: ParamStore, prefix: string, options: LstmOptions) {
-    const { inputSize, hiddenSize: H } = options;
-    const numLayers = options.numLayers ?? 1;
-    this.#hidden = H;
-    this.#inputSize = inputSize;
+    this.#hidden = options.hiddenSize;
+    this.#inputSize = options.inputSize;
     this.#dropout = options.dropout ?? 0;
-    const bound = 1 / Math.sqrt(H);
-    const init = { kind: "uniform", low: -bound, high: bound } as const;
-    const name = (n: string) => (prefix ? `${prefix}.${n}` : n);
-    const layers: LstmLayerWeights[] = [];
-    for (let k = 0; k < numLayers; k++) {
-      layers.push({
-        wIh: store.add(name(`weight_ih_l${k}`), [4 * H, k === 0 ? inputSize : H], init),
-        wHh: store.add(name(`weight_hh_l${k}`), [4 * H, H], init),
-        bIh: store.add(name(`bias_ih_l${k}`), [4 * H], init),
-        bHh: store.add(name(`bias_hh_l${k}`), [4 * H], init),
-      });
-    }
-    this.layers = layers;
+    this.layers = recurrentWeights(store, prefix, options, 4);
   }
 
   /** Hidden units per layer. */
@@ -111,13 +85,18 @@ export class Lstm {
     x: tf.Tensor,
     options: LstmForwardOptions = {},
   ): { y: tf.Tensor3D; state: tf.Tensor2D[]; gates?: LstmGates[] } {
-    const [T, B, I] = x.shape as [number, number, number];
+    checkRecurrentInput("LSTM", x, this.#inputSize);
+    const [T, B] = x.shape as [number, number, number];
     const H = this.#hidden;
-    if (x.rank !== 3 || I !== this.#inputSize || T < 1) {
-      throw new InputError(`LSTM input must be [T ≥ 1, B, ${this.#inputSize}]; got [${x.shape}]`);
-    }
     const given = options.state;
-    if (given) this.#checkState(given, B);
+    if (given) {
+      checkRecurrentState("LSTM", given, {
+        count: 2 * this.layers.length,
+        batch: B,
+        hidden: H,
+        what: "tensors (h, c per layer)",
+      });
+    }
     const slow = options.autodiff === true || options.returnGates === true;
     const drop = options.training === true && this.#dropout > 0;
     if (drop && !options.rng) throw new Error("Lstm.forward: training with dropout needs an rng");
@@ -142,20 +121,5 @@ export class Lstm {
       const y = input as tf.Tensor3D;
       return options.returnGates ? { y, state, gates } : { y, state };
     });
-  }
-
-  #checkState(state: readonly tf.Tensor[], batch: number): void {
-    const H = this.#hidden;
-    const ok = state.length === 2 * this.layers.length &&
-      state.every((s) => s.rank === 2 && s.shape[0] === batch && s.shape[1] === H);
-    if (!ok) {
-      throw new InputError(
-        `LSTM state must be ${
-          2 * this.layers.length
-        } tensors (h, c per layer) of shape [${batch}, ${H}]; got ${
-          state.map((s) => `[${s.shape}]`).join(", ") || "none"
-        }`,
-      );
-    }
   }
 }

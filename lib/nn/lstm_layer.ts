@@ -34,18 +34,13 @@
  */
 import { tf } from "../engine/tf.ts";
 import { LSTM_STEP, LSTM_STEP_GRAD, lstmCellAvailable } from "../engine/lstm_cell.ts";
+import type { RnnLayerWeights } from "./rnn_layer.ts";
 
-/** The four weights of one layer, `torch.nn.LSTM` layout (gate order i, f, g, o). */
-export interface LstmLayerWeights {
-  /** Input-to-hidden weight `W_ih`, `[4H, I]`. */
-  readonly wIh: tf.Tensor;
-  /** Hidden-to-hidden weight `W_hh`, `[4H, H]`. */
-  readonly wHh: tf.Tensor;
-  /** Input-to-hidden bias `b_ih`, `[4H]`. */
-  readonly bIh: tf.Tensor;
-  /** Hidden-to-hidden bias `b_hh`, `[4H]`. */
-  readonly bHh: tf.Tensor;
-}
+/**
+ * The four weights of one layer, `torch.nn.LSTM` layout (gate order i, f, g,
+ * o): `wIh` `[4H, I]`, `wHh` `[4H, H]`, `bIh` and `bHh` `[4H]`.
+ */
+export type LstmLayerWeights = RnnLayerWeights;
 
 /** What an LSTM layer returns. */
 export interface LstmLayerOutput {

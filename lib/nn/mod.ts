@@ -26,6 +26,16 @@ export {
   TransformerBlock,
   type TransformerBlockOptions,
 } from "./transformer_block.ts";
+export {
+  checkRecurrentInput,
+  checkRecurrentState,
+  type RecurrentForwardOptions,
+  type RecurrentOptions,
+  recurrentWeights,
+  type SingleStateKind,
+  type SingleStateLayer,
+  SingleStateStack,
+} from "./recurrent_stack.ts";
 export { rnnLayer, rnnLayerAutodiff, type RnnLayerWeights } from "./rnn_layer.ts";
 export { Rnn, type RnnForwardOptions, type RnnOptions } from "./rnn.ts";
 export { gruLayer, gruLayerAutodiff, type GruLayerWeights } from "./gru_layer.ts";
