@@ -13,31 +13,16 @@
  *
  * @module
  */
-import { engineInfo, initEngine } from "../../lib/engine/mod.ts";
 import {
   type AttentionType,
   LstmAttention,
   type LstmAttentionConfig,
 } from "../../lib/models/lstm_attention.ts";
 import { LSTM_ATTENTION_PRESETS } from "../../lib/models/lstm_attention_presets.ts";
-import { DEFAULT_TRAIN, type TrainConfig } from "../../lib/train/config.ts";
-import { train } from "../../lib/train/train.ts";
-import { Rng } from "../../lib/rng.ts";
-import { runTorchPeer } from "./torch_peer.ts";
+import { stepBench, type StepResult, timeSteps, torchStep } from "./step_timing.ts";
 
-/** One configuration's result. */
-export interface LstmStepResult {
-  /** `lstm` (ours, attention none), `lstm + dot`, `lstm + additive`, or `pytorch …`. */
-  readonly name: string;
-  /** Backend and BLAS it ran on. */
-  readonly backend: string;
-  /** Steps timed per round. */
-  readonly steps: number;
-  /** Milliseconds per optimizer step (training only; the best round). */
-  readonly msPerStep: number;
-  /** Training tokens per second (the best round). */
-  readonly tokensPerSecond: number;
-}
+/** One configuration's result: `lstm` (ours, attention none), `lstm + dot`, `lstm + additive`, or `pytorch …`. */
+export type LstmStepResult = StepResult;
 
 const VOCAB = 65;
 
@@ -63,68 +48,28 @@ export async function benchLstmStep(
 ): Promise<LstmStepResult[]> {
   const steps = options.steps ?? 20;
   const rounds = options.rounds ?? 3;
-  const info = await initEngine({ backend: "auto" });
-  const backend = info.blas ? `${info.backend}+${info.blas.vendor}` : engineInfo().backend;
-  const rng = new Rng(0);
-  const ids = Int32Array.from({ length: 200_000 }, () => rng.int(VOCAB));
-  const data = { train: ids.subarray(0, 180_000), val: ids.subarray(180_000) };
-  const base: TrainConfig = {
-    ...DEFAULT_TRAIN,
-    ...LSTM_ATTENTION_PRESETS.default.train,
-    evalInterval: 1_000_000,
-    evalIters: 1,
-  };
+  const bench = await stepBench(VOCAB, LSTM_ATTENTION_PRESETS.default.train);
   const results: LstmStepResult[] = [];
   const variants: AttentionType[] = options.attention === false
     ? ["none"]
     : ["none", "dot", "additive"];
   for (const attention of variants) {
-    const config = lstmBenchConfig(attention);
-    const model = new LstmAttention(config, 1337);
-    try {
-      await train(model, data, { ...base, maxIters: 2 }); // warm-up
-      const n = attention === "none" ? steps : Math.max(3, Math.ceil(steps / 2));
-      let best = 0;
-      for (let r = 0; r < rounds; r++) {
-        const result = await train(model, data, { ...base, maxIters: n });
-        best = Math.max(best, result.tokensPerSecond);
-      }
-      const tokens = base.batchSize * config.blockSize;
-      results.push({
-        name: attention === "none" ? "lstm" : `lstm + ${attention}`,
-        backend,
-        steps: n,
-        msPerStep: tokens / best * 1000,
-        tokensPerSecond: best,
-      });
-    } finally {
-      model.dispose();
-    }
+    const model = new LstmAttention(lstmBenchConfig(attention), 1337);
+    const n = attention === "none" ? steps : Math.max(3, Math.ceil(steps / 2));
+    const name = attention === "none" ? "lstm" : `lstm + ${attention}`;
+    results.push(await timeSteps(name, model, bench, n, rounds));
   }
-  const torch = await torchStep(steps, rounds);
-  if (torch) results.push(torch);
-  return results;
-}
-
-async function torchStep(steps: number, rounds: number): Promise<LstmStepResult | undefined> {
   const c = lstmBenchConfig();
-  const batch = LSTM_ATTENTION_PRESETS.default.train.batchSize ?? 32;
-  const r = await runTorchPeer("torch_lstm_step.py", [
+  const torch = await torchStep("torch_lstm_step.py", "nn.LSTM", [
     c.nLayer,
     c.hidden,
     c.embedDim,
     c.blockSize,
-    batch,
+    bench.base.batchSize,
     VOCAB,
     steps,
     rounds,
-  ]);
-  if (!r) return undefined;
-  return {
-    name: `pytorch ${r.torch} nn.LSTM`,
-    backend: `cpu (${r.threads} thread${r.threads === 1 ? "" : "s"})`,
-    steps,
-    msPerStep: r.ms_per_step,
-    tokensPerSecond: r.tokens_per_second,
-  };
+  ], steps);
+  if (torch) results.push(torch);
+  return results;
 }
