@@ -9,6 +9,7 @@ import { DEFAULT_TRAIN } from "../../lib/train/config.ts";
 import { train } from "../../lib/train/train.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
 import { charIds } from "../_helpers/tiny_models.ts";
+import { maxAbsDiff } from "../_helpers/tensors.ts";
 
 interface Case {
   config: CharRnnConfig;
@@ -53,13 +54,6 @@ function inputs(c: Case) {
     targets: tf.tensor2d(c.targets, undefined, "int32"),
     state: c.state.map((s) => tf.tensor2d(s, [B, H])),
   };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 function ids2d(rows: number[][]): tf.Tensor2D {

@@ -4,6 +4,7 @@ import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
 import { InputError } from "../../lib/errors.ts";
 import { generate } from "../../lib/sample/mod.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
+import { maxAbsDiff } from "../_helpers/tensors.ts";
 
 interface Case {
   config: GptConfig;
@@ -26,13 +27,6 @@ function load(c: Case): Gpt {
   }
   model.params().load(stored);
   return model;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 for (const c of fixture.cases) {

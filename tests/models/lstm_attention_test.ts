@@ -15,6 +15,7 @@ import { DEFAULT_TRAIN } from "../../lib/train/config.ts";
 import { train } from "../../lib/train/train.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
 import { charIds } from "../_helpers/tiny_models.ts";
+import { maxAbsDiff } from "../_helpers/tensors.ts";
 
 interface Case {
   config: LstmAttentionConfig;
@@ -50,13 +51,6 @@ function load(c: Case): LstmAttention {
   }
   model.params().load(stored);
   return model;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 const ids2d = (rows: number[][]) => tf.tensor2d(rows, undefined, "int32");

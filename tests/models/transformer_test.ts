@@ -8,6 +8,7 @@ import { TransformerBlock } from "../../lib/nn/transformer_block.ts";
 import { Rng } from "../../lib/rng.ts";
 import { generate } from "../../lib/sample/mod.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
+import { maxAbsDiff } from "../_helpers/tensors.ts";
 
 type Dumped = { shape: number[]; data: number[] };
 interface BlockCase {
@@ -44,13 +45,6 @@ function stored(weights: Record<string, Dumped>, prefix = ""): Record<string, St
     out[prefix + name] = { dtype: "float32", shape: w.shape, data: Float32Array.from(w.data) };
   }
   return out;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 const tensor = (d: Dumped) => tf.tensor(d.data, d.shape);

@@ -9,6 +9,7 @@ import { WordTokenizer } from "../../lib/tokenizers/word.ts";
 import { DEFAULT_TRAIN } from "../../lib/train/config.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
 import { train } from "../../lib/train/train.ts";
+import { maxAbsDiff } from "../_helpers/tensors.ts";
 
 interface Case {
   config: WordRnnConfig;
@@ -45,13 +46,6 @@ function load(c: Case): WordRnn {
   }
   model.params().load(stored);
   return model;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 const ids2d = (rows: number[][]): tf.Tensor2D => tf.tensor2d(rows, undefined, "int32");

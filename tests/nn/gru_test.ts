@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { initEngine, tf } from "../../lib/engine/mod.ts";
 import { InputError } from "../../lib/errors.ts";
 import { Gru } from "../../lib/nn/gru.ts";
-import { gruLayer, gruLayerAutodiff, type GruLayerWeights } from "../../lib/nn/gru_layer.ts";
+import { gruLayer, gruLayerAutodiff } from "../../lib/nn/gru_layer.ts";
 import { ParamStore } from "../../lib/nn/param_store.ts";
 import { Rng } from "../../lib/rng.ts";
 import { assertGradientsMatch } from "../_helpers/gradcheck.ts";
+import { maxAbsDiff, randn, randomLayerWeights } from "../_helpers/tensors.ts";
 
 interface Stored {
   shape: number[];
@@ -25,29 +26,6 @@ const fixture: {
 } = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/word_rnn_torch.json", import.meta.url)),
 );
-
-function randn(shape: number[], seed: number, std = 1): tf.Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * std * 1.7);
-  return tf.tensor(v, shape);
-}
-
-function weights(I: number, H: number, seed: number, std = 0.5): GruLayerWeights {
-  return {
-    wIh: randn([3 * H, I], seed, std),
-    wHh: randn([3 * H, H], seed + 1, std),
-    bIh: randn([3 * H], seed + 2, std),
-    bHh: randn([3 * H], seed + 3, std),
-  };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 const INPUT_NAMES = ["x", "h0", "weight_ih", "weight_hh", "bias_ih", "bias_hh"];
 
@@ -128,11 +106,11 @@ for (const [B, T, I, H] of [[3, 9, 4, 5], [2, 1, 3, 4], [4, 30, 8, 16]]) {
     const inputs = [
       randn([T, B, I], 10),
       randn([B, H], 11, 0.5),
-      ...Object.values(weights(I, H, 12, 0.4)),
+      ...Object.values(randomLayerWeights(I, H, 3, 12, 0.4)),
     ];
     const upstream = randn([T, B, H], 20);
-    const y = gruLayer(inputs[0], inputs[1], weights(I, H, 12, 0.4));
-    const ref = gruLayerAutodiff(inputs[0], inputs[1], weights(I, H, 12, 0.4));
+    const y = gruLayer(inputs[0], inputs[1], randomLayerWeights(I, H, 3, 12, 0.4));
+    const ref = gruLayerAutodiff(inputs[0], inputs[1], randomLayerWeights(I, H, 3, 12, 0.4));
     assert.ok(maxAbsDiff(y.dataSync(), ref.dataSync()) < 1e-6);
     assertEqualsAutodiff(
       layerGrads(gruLayer, inputs, upstream),
@@ -146,7 +124,7 @@ Deno.test("gruLayer's gradients agree with finite differences for every input", 
   const inputs = [
     randn([4, 2, 3], 30),
     randn([2, 3], 31, 0.5),
-    ...Object.values(weights(3, 3, 32)),
+    ...Object.values(randomLayerWeights(3, 3, 3, 32)),
   ];
   const upstream = randn([4, 2, 3], 40);
   for (const k of INPUT_NAMES.keys()) {
@@ -162,7 +140,7 @@ Deno.test("gruLayer's gradients agree with finite differences for every input", 
 });
 
 Deno.test("gruLayer leaks no tensors in forward or backward", () => {
-  const x = randn([5, 2, 3], 50), h0 = randn([2, 4], 51), w = weights(3, 4, 52);
+  const x = randn([5, 2, 3], 50), h0 = randn([2, 4], 51), w = randomLayerWeights(3, 4, 3, 52);
   const upstream = randn([5, 2, 4], 53);
   tf.dispose(layerGrads(gruLayer, [x, h0, ...Object.values(w)], upstream)); // warm-up
   const before = tf.memory().numTensors;
@@ -229,7 +207,7 @@ Deno.test("on the engine, gruLayer's BPTT equals autodiff, without leaks", async
   const inputs = [
     randn([T, B, I], 80),
     randn([B, H], 81, 0.5),
-    ...Object.values(weights(I, H, 82, 0.3)),
+    ...Object.values(randomLayerWeights(I, H, 3, 82, 0.3)),
   ];
   const upstream = randn([T, B, H], 83);
   const ours = layerGrads(gruLayer, inputs, upstream);

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { initEngine, tf } from "../../lib/engine/mod.ts";
 import { InputError } from "../../lib/errors.ts";
 import { Lstm } from "../../lib/nn/lstm.ts";
-import { lstmLayer, lstmLayerAutodiff, type LstmLayerWeights } from "../../lib/nn/lstm_layer.ts";
+import { lstmLayer, lstmLayerAutodiff } from "../../lib/nn/lstm_layer.ts";
 import { ParamStore } from "../../lib/nn/param_store.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
 import { Rng } from "../../lib/rng.ts";
 import { assertGradientsMatch } from "../_helpers/gradcheck.ts";
+import { maxAbsDiff, randn, randomLayerWeights } from "../_helpers/tensors.ts";
 
 interface LstmCase {
   sizes: { I: number; H: number; L: number; T: number; B: number };
@@ -27,29 +28,6 @@ interface LstmCase {
 const fixture: { lstm: LstmCase } = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/lstm_torch.json", import.meta.url)),
 );
-
-function randn(shape: number[], seed: number, std = 1): tf.Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * std * 1.7);
-  return tf.tensor(v, shape);
-}
-
-function weights(I: number, H: number, seed: number, std = 0.5): LstmLayerWeights {
-  return {
-    wIh: randn([4 * H, I], seed, std),
-    wHh: randn([4 * H, H], seed + 1, std),
-    bIh: randn([4 * H], seed + 2, std),
-    bHh: randn([4 * H], seed + 3, std),
-  };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 const INPUT_NAMES = ["x", "h0", "c0", "weight_ih", "weight_hh", "bias_ih", "bias_hh"];
 
@@ -87,7 +65,7 @@ function layerInputs(B: number, T: number, I: number, H: number, seed: number): 
     randn([T, B, I], seed),
     randn([B, H], seed + 1, 0.5),
     randn([B, H], seed + 2, 0.5),
-    ...Object.values(weights(I, H, seed + 3, 0.4)),
+    ...Object.values(randomLayerWeights(I, H, 4, seed + 3, 0.4)),
   ];
 }
 

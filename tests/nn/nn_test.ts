@@ -9,13 +9,7 @@ import { ParamStore } from "../../lib/nn/param_store.ts";
 import { Rng } from "../../lib/rng.ts";
 import { InputError } from "../../lib/errors.ts";
 import { assertGradientsMatch } from "../_helpers/gradcheck.ts";
-
-function randn(shape: number[], seed: number, std = 1): tf.Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * std * 1.7);
-  return tf.tensor(v, shape);
-}
+import { randn } from "../_helpers/tensors.ts";
 
 Deno.test("crossEntropy equals -mean log softmax[target] computed in float64", () => {
   const logits = randn([4, 7], 1, 2);

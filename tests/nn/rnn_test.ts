@@ -6,22 +6,7 @@ import { Rnn } from "../../lib/nn/rnn.ts";
 import { rnnLayer, rnnLayerAutodiff, type RnnLayerWeights } from "../../lib/nn/rnn_layer.ts";
 import { Rng } from "../../lib/rng.ts";
 import { assertGradientsMatch } from "../_helpers/gradcheck.ts";
-
-function randn(shape: number[], seed: number, std = 1): tf.Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * std * 1.7);
-  return tf.tensor(v, shape);
-}
-
-function weights(I: number, H: number, seed: number, std = 0.5): RnnLayerWeights {
-  return {
-    wIh: randn([H, I], seed, std),
-    wHh: randn([H, H], seed + 1, std),
-    bIh: randn([H], seed + 2, std),
-    bHh: randn([H], seed + 3, std),
-  };
-}
+import { maxAbsDiff, randn, randomLayerWeights } from "../_helpers/tensors.ts";
 
 /**
  * Asserts hand-written BPTT gradients equal autodiff's: ‖ours − autodiff‖ /
@@ -43,13 +28,6 @@ function assertEqualsAutodiff(ours: tf.Tensor[], auto: tf.Tensor[], shapes: tf.T
       `${INPUT_NAMES[i]}: BPTT differs from autodiff by ${error} (relative)`,
     );
   }
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 /** The layer in float64 JavaScript, straight from the equation; `[T, B, H]` flattened. */
@@ -88,7 +66,7 @@ function layerGrads(layer: typeof rnnLayer, inputs: tf.Tensor[], upstream: tf.Te
 }
 
 Deno.test("rnnLayer computes h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh) (float64 reference)", () => {
-  const x = randn([6, 3, 4], 1), h0 = randn([3, 5], 2, 0.5), w = weights(4, 5, 3); // T=6, B=3
+  const x = randn([6, 3, 4], 1), h0 = randn([3, 5], 2, 0.5), w = randomLayerWeights(4, 5, 1, 3); // T=6, B=3
   const expected = reference(x, h0, w);
   assert.ok(maxAbsDiff(rnnLayer(x, h0, w).dataSync(), expected) < 2e-6);
   assert.ok(maxAbsDiff(rnnLayerAutodiff(x, h0, w).dataSync(), expected) < 2e-6);
@@ -102,7 +80,7 @@ for (const [B, T, I, H] of [[3, 9, 4, 5], [2, 1, 3, 4], [4, 40, 8, 16]]) {
     const inputs = [
       randn([T, B, I], 10),
       randn([B, H], 11, 0.5),
-      ...Object.values(weights(I, H, 12, 0.4)),
+      ...Object.values(randomLayerWeights(I, H, 1, 12, 0.4)),
     ];
     const upstream = randn([T, B, H], 20);
     const ours = layerGrads(rnnLayer, inputs, upstream);
@@ -115,7 +93,7 @@ Deno.test("rnnLayer's gradients agree with finite differences for every input", 
   const inputs = [
     randn([4, 2, 3], 30),
     randn([2, 3], 31, 0.5),
-    ...Object.values(weights(3, 3, 32)),
+    ...Object.values(randomLayerWeights(3, 3, 1, 32)),
   ];
   const upstream = randn([4, 2, 3], 40);
   for (const [k, name] of INPUT_NAMES.entries()) {
@@ -133,7 +111,7 @@ Deno.test("rnnLayer's gradients agree with finite differences for every input", 
 });
 
 Deno.test("rnnLayer leaks no tensors in forward or backward", () => {
-  const x = randn([5, 2, 3], 50), h0 = randn([2, 4], 51), w = weights(3, 4, 52);
+  const x = randn([5, 2, 3], 50), h0 = randn([2, 4], 51), w = randomLayerWeights(3, 4, 1, 52);
   const upstream = randn([5, 2, 4], 53);
   tf.dispose(layerGrads(rnnLayer, [x, h0, ...Object.values(w)], upstream)); // warm-up
   const before = tf.memory().numTensors;
@@ -227,7 +205,7 @@ Deno.test("on the engine, rnnLayer matches the float64 reference and autodiff, w
   const inputs = [
     randn([T, B, I], 80),
     randn([B, H], 81, 0.5),
-    ...Object.values(weights(I, H, 82, 0.3)),
+    ...Object.values(randomLayerWeights(I, H, 1, 82, 0.3)),
   ];
   const [x, h0, wIh, wHh, bIh, bHh] = inputs;
   const y = rnnLayer(x, h0, { wIh, wHh, bIh, bHh });
