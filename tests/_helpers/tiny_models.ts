@@ -13,6 +13,7 @@ import type {
 import { ParamStore } from "../../lib/nn/param_store.ts";
 import { crossEntropy } from "../../lib/nn/cross_entropy.ts";
 import { Rng } from "../../lib/rng.ts";
+import { DEFAULT_TRAIN, type TrainConfig } from "../../lib/train/config.ts";
 
 /** Config of the test models. */
 export interface TinyConfig {
@@ -108,3 +109,22 @@ export function charIds(text: string): { ids: Int32Array; vocab: number } {
   const index = new Map(chars.map((c, i) => [c, i]));
   return { ids: Int32Array.from(text, (c) => index.get(c)!), vocab: chars.length };
 }
+
+/**
+ * The short run the model tests train for (60 steps, 16 windows a batch,
+ * learning rate 1e-2 → 1e-3, two evaluations): long enough for a real
+ * model's validation loss to fall well below ln V on Tiny Shakespeare.
+ */
+export const SHORT_RUN: TrainConfig = {
+  ...DEFAULT_TRAIN,
+  maxIters: 60,
+  lrDecayIters: 60,
+  warmupIters: 5,
+  lr: 1e-2,
+  minLr: 1e-3,
+  weightDecay: 0,
+  gradClip: 5,
+  batchSize: 16,
+  evalInterval: 30,
+  evalIters: 4,
+};

@@ -11,10 +11,9 @@ import { ParamStore } from "../../lib/nn/param_store.ts";
 import { PastAttention, pastMask } from "../../lib/nn/past_attention.ts";
 import { Rng } from "../../lib/rng.ts";
 import { generate } from "../../lib/sample/mod.ts";
-import { DEFAULT_TRAIN } from "../../lib/train/config.ts";
 import { train } from "../../lib/train/train.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
-import { charIds } from "../_helpers/tiny_models.ts";
+import { charIds, SHORT_RUN } from "../_helpers/tiny_models.ts";
 import { maxAbsDiff } from "../_helpers/tensors.ts";
 
 interface Case {
@@ -237,19 +236,7 @@ Deno.test("train() lowers lstm-attention's loss on Tiny Shakespeare; generate() 
   });
   const before = tf.memory().numTensors;
   const evals: number[] = [];
-  const result = await train(model, data, {
-    ...DEFAULT_TRAIN,
-    maxIters: 60,
-    lrDecayIters: 60,
-    warmupIters: 5,
-    lr: 1e-2,
-    minLr: 1e-3,
-    weightDecay: 0,
-    gradClip: 5,
-    batchSize: 16,
-    evalInterval: 30,
-    evalIters: 4,
-  }, { onEval: (e) => evals.push(e.valLoss) });
+  const result = await train(model, data, SHORT_RUN, { onEval: (e) => evals.push(e.valLoss) });
   assert.equal(tf.memory().numTensors, before, "train() leaked tensors");
   assert.ok(evals[0] > 3.5, `starts near ln(${vocab}): ${evals[0]}`);
   assert.ok(result.final!.valLoss < evals[0] - 0.8, `val loss ${evals.join(" → ")}`);

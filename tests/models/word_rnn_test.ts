@@ -6,10 +6,10 @@ import { WordRnn, type WordRnnConfig } from "../../lib/models/word_rnn.ts";
 import { WORD_RNN_PRESETS } from "../../lib/models/word_rnn_presets.ts";
 import { generate } from "../../lib/sample/mod.ts";
 import { WordTokenizer } from "../../lib/tokenizers/word.ts";
-import { DEFAULT_TRAIN } from "../../lib/train/config.ts";
 import type { StoredTensor } from "../../lib/train/safetensors.ts";
 import { train } from "../../lib/train/train.ts";
 import { maxAbsDiff } from "../_helpers/tensors.ts";
+import { SHORT_RUN } from "../_helpers/tiny_models.ts";
 
 interface Case {
   config: WordRnnConfig;
@@ -235,19 +235,7 @@ Deno.test("train() lowers a word-RNN's loss on Tiny Shakespeare words, without l
   });
   const before = tf.memory().numTensors;
   const evals: number[] = [];
-  const result = await train(model, data, {
-    ...DEFAULT_TRAIN,
-    maxIters: 60,
-    lrDecayIters: 60,
-    warmupIters: 5,
-    lr: 1e-2,
-    minLr: 1e-3,
-    weightDecay: 0,
-    gradClip: 5,
-    batchSize: 16,
-    evalInterval: 30,
-    evalIters: 4,
-  }, { onEval: (e) => evals.push(e.valLoss) });
+  const result = await train(model, data, SHORT_RUN, { onEval: (e) => evals.push(e.valLoss) });
   assert.equal(tf.memory().numTensors, before, "train() leaked tensors");
   assert.ok(evals[0] > 5, `starts near ln(${tok.vocabSize}): ${evals[0]}`);
   assert.ok(result.final!.valLoss < evals[0] - 1, `val loss ${evals.join(" → ")}`);
