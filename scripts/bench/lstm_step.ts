@@ -4,7 +4,7 @@
  * `default` preset with `attention: "none"`) trained by the project's own
  * `train()` on random char-level data (state carried from window to window),
  * with hand-written BPTT; the same step in PyTorch's `nn.LSTM`
- * (`scripts/bench/torch_lstm_step.py`, Debian's python3-torch) measured in the
+ * (`scripts/bench/torch_rnn_step.py`, Debian's python3-torch) measured in the
  * same run, so the ratio is fair; and, for scale, the same model with
  * dot-product and additive attention over its past states.
  *
@@ -60,7 +60,8 @@ export async function benchLstmStep(
     results.push(await timeSteps(name, model, bench, n, rounds));
   }
   const c = lstmBenchConfig();
-  const torch = await torchStep("torch_lstm_step.py", "nn.LSTM", [
+  const torch = await torchStep("torch_rnn_step.py", "nn.LSTM", [
+    "lstm",
     c.nLayer,
     c.hidden,
     c.embedDim,

@@ -54,6 +54,7 @@ export async function benchRnnStep(
   }
   const c = config;
   const torch = await torchStep("torch_rnn_step.py", "nn.RNN", [
+    "rnn",
     c.nLayer,
     c.hidden,
     c.embedDim,

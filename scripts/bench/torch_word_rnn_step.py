@@ -7,10 +7,11 @@ Usage: /usr/bin/python3 scripts/bench/torch_word_rnn_step.py CELL LAYERS HIDDEN 
 Prints one JSON object: {"ms_per_step", "tokens_per_second", "threads", "torch"}, from the
 fastest of ROUNDS (default 1) rounds of STEPS steps.
 """
-import json, sys, time
+import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch_step_timing import detach, report
 
 cell = sys.argv[1]
 L, H, E, T, B, V = map(int, sys.argv[2:8])
@@ -48,21 +49,11 @@ def step():
     x, y = data[at:at + T], data[at + 1:at + T + 1]
     state["at"] = at + T
     loss, h = model(x, y, state["h"])
-    state["h"] = h.detach()
+    state["h"] = detach(h)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
 
 
-for _ in range(3):
-    step()  # warm up
-best = float("inf")
-for _ in range(rounds):
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    best = min(best, time.perf_counter() - t0)
-ms = best * 1000 / steps
-print(json.dumps({"ms_per_step": ms, "tokens_per_second": B * T / ms * 1000,
-                  "threads": torch.get_num_threads(), "torch": torch.__version__}))
+report(step, steps, rounds, B * T)
