@@ -13,9 +13,11 @@ import {
   defaultDataDir,
   type DownloadProgress,
   fetchDataset,
-  getDataset,
+  findDataset,
   MIRROR_ENV,
 } from "../lib/data/mod.ts";
+import { fetchPretrained, findPretrained, pretrainedNames } from "../lib/data/pretrained.ts";
+import { InputError } from "../lib/errors.ts";
 import {
   emitJson,
   formatBytes,
@@ -30,10 +32,12 @@ const HELP = `Usage: deno task data [options] [name…]
 
 Downloads datasets into data/<dataset>/ and checks their size and SHA-256.
 Names: ${datasetNames().join(", ")}, or all. Without names: tinyshakespeare wikitext2.
+Pretrained models: ${pretrainedNames().join(", ")} (from the Hugging Face hub, $HF_ENDPOINT
+or https://huggingface.co, into data/models/<name>/; a mirror holds models/<name>/<file>).
 
 Options:
   --mirror DIR|URL   take files from a mirror laid out <dataset>/<file>
-                     (default: $${MIRROR_ENV})
+                     or models/<name>/<file> (default: $${MIRROR_ENV})
   --data-dir DIR     cache directory (default: data/ in the project)
   --list             list the datasets and whether they are cached; fetch nothing
   --json             print one JSON object per file on stdout
@@ -64,7 +68,7 @@ async function main(args: string[], { signal }: MainContext): Promise<number> {
 
   const wanted = positionals.length === 0
     ? ["tinyshakespeare", "wikitext2"]
-    : positionals.flatMap((n) => n === "all" ? datasetNames() : [getDataset(n).name]);
+    : positionals.flatMap((n) => n === "all" ? datasetNames() : [resolveName(n)]);
   for (const name of new Set(wanted)) {
     const bars = new Map<string, ProgressLine>();
     const onProgress = (p: DownloadProgress) => {
@@ -77,24 +81,27 @@ async function main(args: string[], { signal }: MainContext): Promise<number> {
       if (p.phase === "done") bar.finish(`${formatBytes(p.bytes)}, verified`);
       else bar.update(p.bytes, p.total);
     };
-    const paths = await fetchDataset(name, {
-      dataDir,
-      mirror: values.mirror,
-      onProgress,
-      signal,
-    }).catch((err) => {
-      // WikiText-2's training split is often unavailable offline: fetch the rest.
-      if (name !== "wikitext2" || !(err instanceof DataUnavailableError)) throw err;
-      info(`wikitext2: ${err.message}`);
-      info("wikitext2: fetching valid and test only; runs will train on valid, evaluate on test");
-      return fetchDataset(name, {
+    const model = findPretrained(name);
+    const paths = model
+      ? await fetchPretrained(model.name, { dataDir, mirror: values.mirror, onProgress, signal })
+      : await fetchDataset(name, {
         dataDir,
         mirror: values.mirror,
         onProgress,
         signal,
-        splits: ["valid", "test"],
+      }).catch((err) => {
+        // WikiText-2's training split is often unavailable offline: fetch the rest.
+        if (name !== "wikitext2" || !(err instanceof DataUnavailableError)) throw err;
+        info(`wikitext2: ${err.message}`);
+        info("wikitext2: fetching valid and test only; runs will train on valid, evaluate on test");
+        return fetchDataset(name, {
+          dataDir,
+          mirror: values.mirror,
+          onProgress,
+          signal,
+          splits: ["valid", "test"],
+        });
       });
-    });
     for (const [file, path] of Object.entries(paths)) {
       const size = (await Deno.stat(path)).size;
       if (values.json) emitJson({ event: "file", dataset: name, file, path, bytes: size });
@@ -104,8 +111,20 @@ async function main(args: string[], { signal }: MainContext): Promise<number> {
   return 0;
 }
 
+/** A dataset's or pretrained model's canonical name; one line listing both kinds otherwise. */
+function resolveName(name: string): string {
+  const found = findDataset(name)?.name ?? findPretrained(name)?.name;
+  if (found) return found;
+  throw new InputError(
+    `unknown dataset or model "${name}": choose one of ${
+      [...datasetNames(), ...pretrainedNames()].join(", ")
+    }, or all`,
+  );
+}
+
 async function list(dataDir: string, json: boolean): Promise<number> {
-  for (const d of DATASETS) {
+  const models = pretrainedNames().map((n) => findPretrained(n)!);
+  for (const d of [...DATASETS, ...models]) {
     for (const f of d.files) {
       const path = `${dataDir}/${d.dir}/${f.file}`;
       const size = await Deno.stat(path).then((s) => s.size, () => undefined);

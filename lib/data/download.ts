@@ -39,6 +39,13 @@ export interface FetchOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** Cancels a transfer; the temporary file is removed. */
   signal?: AbortSignal;
+  /**
+   * Checks a file's contents (e.g. that a model file is complete); throws an
+   * {@link InputError} when it is unusable. Run on a download before it is
+   * renamed into place, and on a cached file, which is fetched again when the
+   * check fails.
+   */
+  verify?: (path: string, file: DatasetFile) => Promise<void>;
 }
 
 /**
@@ -79,7 +86,12 @@ export async function ensureDatasetFile(
   const dir = join(options.dataDir ?? defaultDataDir(), info.dir);
   const dest = join(dir, file.file);
   const cached = await statOrNull(dest);
-  if (cached?.isFile && (file.bytes === undefined || cached.size === file.bytes)) return dest;
+  if (cached?.isFile && (file.bytes === undefined || cached.size === file.bytes)) {
+    const usable = options.verify
+      ? await options.verify(dest, file).then(() => true, () => false)
+      : true;
+    if (usable) return dest;
+  }
 
   const mirror = options.mirror !== undefined ? parseMirror(options.mirror) : mirrorFromEnv();
   const name = `${info.dir}/${file.file}`;
@@ -180,7 +192,10 @@ async function openSource(
         offlineHint(dest),
     );
   }
-  const header = Number(response.headers.get("content-length"));
+  // A compressed transfer's content-length counts the compressed bytes.
+  const header = response.headers.get("content-encoding")
+    ? 0
+    : Number(response.headers.get("content-length"));
   return { stream: response.body, length: header > 0 ? header : undefined };
 }
 
@@ -216,9 +231,9 @@ async function streamToFile(
     }
     options.signal?.throwIfAborted(); // a cancelled read ends the stream early
     out.close();
-    if (file.bytes !== undefined && bytes !== file.bytes) {
+    if (total !== undefined && bytes !== total) {
       throw new InputError(
-        `${name} from ${source} has ${bytes} bytes, expected ${file.bytes}; ` +
+        `${name} from ${source} has ${bytes} bytes, expected ${total}; ` +
           `removed the partial download, try again or check the mirror`,
       );
     }
@@ -229,6 +244,7 @@ async function streamToFile(
           `got ${digest}; removed the download, check the mirror or try again`,
       );
     }
+    await options.verify?.(temp, file);
     await Deno.rename(temp, dest);
     done = true;
     options.onProgress?.({ file: name, bytes, total: bytes, source, phase: "done" });

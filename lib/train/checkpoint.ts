@@ -141,6 +141,13 @@ export async function readCheckpoint(path: string): Promise<Checkpoint & { dir: 
   const dir = await resolveCheckpointDir(path);
   const configJson = await readJson(join(dir, "config.json")) as Record<string, unknown>;
   if (isHfGpt2Config(configJson)) return await readHfGpt2(dir, configJson);
+  const modelType = (configJson as { model_type?: unknown } | null)?.model_type;
+  if (typeof modelType === "string" && !("model" in configJson)) {
+    throw new InputError(
+      `${join(dir, "config.json")} is a Hugging Face "${modelType}" model: only GPT-2 ` +
+        `(model_type "gpt2") and this project's checkpoints load here`,
+    );
+  }
   if (
     typeof configJson !== "object" || configJson === null || typeof configJson.model !== "string"
   ) {

@@ -55,7 +55,10 @@ Deno.test("deno task data: bad input exits 2 with one line and writes nothing", 
   await withTempDir(async (dir) => {
     const unknown = await runScript("data", ["imagenet", "--data-dir", dir]);
     assert.equal(unknown.code, 2);
-    assertOneLineError(unknown.stderr, /^data: unknown dataset "imagenet": choose one of/);
+    assertOneLineError(
+      unknown.stderr,
+      /^data: unknown dataset or model "imagenet": choose one of .*gpt2/,
+    );
 
     const flag = await runScript("data", ["--frobnicate"]);
     assert.equal(flag.code, 2);
@@ -91,7 +94,8 @@ Deno.test("deno task data --help and --list exit 0", async () => {
     const list = await runScript("data", ["--list", "--json", "--data-dir", dir]);
     assert.equal(list.code, 0);
     const rows = list.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    assert.equal(rows.length, 6);
+    assert.equal(rows.length, 6 + 4 + 4); // datasets, then gpt2 and gpt2-medium
+    assert.ok(rows.some((r) => r.dataset === "gpt2" && r.file === "model.safetensors"));
     assert.ok(rows.every((r) => r.cached === false));
   });
 });
