@@ -53,9 +53,6 @@ export function gptConfigFromHf(hf: Record<string, unknown>): GptConfig {
   if (eps !== 1e-5) {
     throw new InputError(`GPT-2 config.json: layer_norm_epsilon ${eps} is not supported (1e-5 is)`);
   }
-  if (hf.tie_word_embeddings === false) {
-    throw new InputError("GPT-2 config.json: untied word embeddings are not supported");
-  }
   return {
     vocabSize: need("vocab_size"),
     blockSize: need(hf.n_positions !== undefined ? "n_positions" : "n_ctx"),
@@ -64,14 +61,14 @@ export function gptConfigFromHf(hf: Record<string, unknown>): GptConfig {
     nEmbd: need("n_embd"),
     dropout: 0,
     bias: true,
-    tieWeights: true,
+    tieWeights: hf.tie_word_embeddings !== false,
   };
 }
 
 /**
  * Renames GPT-2 weights to this project's names: drops a `transformer.`
- * prefix, the causal-mask buffers (`attn.bias`, `attn.masked_bias`) and the
- * tied `lm_head.weight`.
+ * prefix, the causal-mask buffers (`attn.bias`, `attn.masked_bias`) and,
+ * unless `tied` is false, the tied `lm_head.weight`.
  *
  * @example
  * ```ts
@@ -82,11 +79,15 @@ export function gptConfigFromHf(hf: Record<string, unknown>): GptConfig {
  * assert.deepEqual(Object.keys(out), ["wte.weight"]);
  * ```
  */
-export function weightsFromHf(weights: Record<string, StoredTensor>): Record<string, StoredTensor> {
+export function weightsFromHf(
+  weights: Record<string, StoredTensor>,
+  options: { tied?: boolean } = {},
+): Record<string, StoredTensor> {
   const out: Record<string, StoredTensor> = {};
   for (const [raw, tensor] of Object.entries(weights)) {
     const name = raw.startsWith("transformer.") ? raw.slice("transformer.".length) : raw;
-    if (/^h\.\d+\.attn\.(bias|masked_bias)$/.test(name) || name === "lm_head.weight") continue;
+    if (/^h\.\d+\.attn\.(bias|masked_bias)$/.test(name)) continue;
+    if (name === "lm_head.weight" && options.tied !== false) continue;
     out[name] = tensor;
   }
   return out;

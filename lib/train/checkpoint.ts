@@ -186,7 +186,9 @@ async function readHfGpt2(
 ): Promise<Checkpoint & { dir: string }> {
   const config = gptConfigFromHf(hf) as unknown as Record<string, unknown>;
   const path = join(dir, "model.safetensors");
-  const weights = weightsFromHf(decodeSafetensors(await readBytes(path), path).tensors);
+  const weights = weightsFromHf(decodeSafetensors(await readBytes(path), path).tensors, {
+    tied: config.tieWeights !== false,
+  });
   const tokenizer = await readJson(join(dir, "tokenizer.json"));
   return { dir, model: "gpt", config, weights, tokenizer };
 }
