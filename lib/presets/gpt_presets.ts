@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { GptConfig } from "./gpt.ts";
+import type { GptConfig } from "../models/gpt.ts";
 import type { Preset } from "./registry.ts";
 
 const baby: Preset<GptConfig> = {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { WordRnnConfig } from "./word_rnn.ts";
+import type { WordRnnConfig } from "../models/word_rnn.ts";
 import type { Preset } from "./registry.ts";
 
 const TRAIN = {

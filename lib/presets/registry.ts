@@ -8,22 +8,26 @@
  */
 import { InputError } from "../errors.ts";
 import type { TrainConfig } from "../train/config.ts";
-import { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.ts";
+import { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "../models/char_rnn.ts";
 import { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
-import { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
+import { Gpt, type GptConfig, validateGptConfig } from "../models/gpt.ts";
 import { GPT_PRESETS } from "./gpt_presets.ts";
-import { validateWordRnnConfig, WordRnn, type WordRnnConfig } from "./word_rnn.ts";
+import { validateWordRnnConfig, WordRnn, type WordRnnConfig } from "../models/word_rnn.ts";
 import { WORD_RNN_PRESETS } from "./word_rnn_presets.ts";
 import type { WordSplit } from "../tokenizers/types.ts";
 import {
   LstmAttention,
   type LstmAttentionConfig,
   validateLstmAttentionConfig,
-} from "./lstm_attention.ts";
+} from "../models/lstm_attention.ts";
 import { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
-import { Transformer, type TransformerConfig, validateTransformerConfig } from "./transformer.ts";
+import {
+  Transformer,
+  type TransformerConfig,
+  validateTransformerConfig,
+} from "../models/transformer.ts";
 import { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
-import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
+import type { BaseConfig, LanguageModel, ModelName } from "../models/types.ts";
 
 /** Tokenizer settings of a preset. */
 export interface TokenizerChoice {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Preset } from "./registry.ts";
-import type { TransformerConfig } from "./transformer.ts";
+import type { TransformerConfig } from "../models/transformer.ts";
 
 const paper = {
   positional: "sinusoidal",

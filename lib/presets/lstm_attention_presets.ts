@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { LstmAttentionConfig } from "./lstm_attention.ts";
+import type { LstmAttentionConfig } from "../models/lstm_attention.ts";
 import type { Preset } from "./registry.ts";
 
 /** Presets by name. */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { CharRnnConfig } from "./char_rnn.ts";
+import type { CharRnnConfig } from "../models/char_rnn.ts";
 import type { Preset } from "./registry.ts";
 
 /** Presets by name. */
