@@ -17,3 +17,4 @@ export * from "./plot/mod.ts";
 export { InputError } from "./errors.ts";
 export { Rng, type RngState } from "./rng.ts";
 export * from "./notebook/mod.ts";
+export * from "./notebook_runner/mod.ts";
