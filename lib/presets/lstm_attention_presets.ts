@@ -7,7 +7,7 @@
  * @module
  */
 import type { LstmAttentionConfig } from "../models/lstm_attention.ts";
-import type { Preset } from "./registry.ts";
+import type { Preset } from "./preset.ts";
 
 /** Presets by name. */
 export const LSTM_ATTENTION_PRESETS: Record<string, Preset<LstmAttentionConfig>> = {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Preset } from "./registry.ts";
+import type { Preset } from "./preset.ts";
 import type { TransformerConfig } from "../models/transformer.ts";
 
 const paper = {

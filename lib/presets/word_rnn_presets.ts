@@ -11,7 +11,7 @@
  * @module
  */
 import type { WordRnnConfig } from "../models/word_rnn.ts";
-import type { Preset } from "./registry.ts";
+import type { Preset } from "./preset.ts";
 
 const TRAIN = {
   warmupIters: 50,
