@@ -11,11 +11,17 @@
  * @module
  */
 import { InputError } from "../errors.ts";
-import type { GptConfig } from "../models/gpt.ts";
-import type { StoredTensor } from "../train/safetensors.ts";
+import type { HfGptConfig } from "./hf_gpt2.ts";
+import type { StoredTensor } from "./safetensors.ts";
+
+/** A GPT config as exported (the model's own `GptConfig` fits it). */
+export type ExportableGptConfig = HfGptConfig & {
+  /** Dropout on attention weights (`attn_pdrop`); default `dropout`. */
+  readonly attnDropout?: number;
+};
 
 /**
- * GPT-2's `config.json` keys for a {@link GptConfig}. `eosTokenId` (e.g.
+ * GPT-2's `config.json` keys for a GPT config. `eosTokenId` (e.g.
  * `<|endoftext|>`'s id) becomes `bos_token_id` and `eos_token_id`.
  *
  * @example
@@ -29,7 +35,7 @@ import type { StoredTensor } from "../train/safetensors.ts";
  * ```
  */
 export function hfConfigFromGpt(
-  config: GptConfig,
+  config: ExportableGptConfig,
   options: { eosTokenId?: number } = {},
 ): Record<string, unknown> {
   const dropout = config.dropout;
@@ -64,17 +70,13 @@ export function hfConfigFromGpt(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Gpt } from "../models/gpt.ts";
  * import { weightsToHf } from "./hf_gpt2_export.ts";
- * const gpt = new Gpt({ vocabSize: 5, blockSize: 4, nLayer: 1, nHead: 1, nEmbd: 4, dropout: 0, bias: false, tieWeights: true });
- * const hf = weightsToHf(gpt.config, gpt.params().toStored());
- * assert.deepEqual([...hf["transformer.h.0.attn.c_attn.bias"].data], new Array(12).fill(0));
- * assert.equal(hf["lm_head.weight"], undefined);
- * gpt.dispose();
+ * const config = { vocabSize: 5, blockSize: 4, nLayer: 1, nHead: 1, nEmbd: 4, dropout: 0, bias: false, tieWeights: true };
+ * assert.throws(() => weightsToHf(config, {}), /checkpoint has no tensor wte\.weight/);
  * ```
  */
 export function weightsToHf(
-  config: GptConfig,
+  config: ExportableGptConfig,
   weights: Record<string, StoredTensor>,
 ): Record<string, StoredTensor> {
   const { nLayer: L, nEmbd: C } = config;

@@ -24,3 +24,4 @@ export {
 } from "./safetensors.ts";
 export { recoverDir, writeDirAtomic } from "./atomic.ts";
 export { gptConfigFromHf, type HfGptConfig, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
+export { type ExportableGptConfig, hfConfigFromGpt, weightsToHf } from "./hf_gpt2_export.ts";
