@@ -27,6 +27,8 @@ import { generate } from "../sample/generate.ts";
 import { sampleWindows, SequentialStreams } from "../data/batching.ts";
 import { Rng } from "../rng.ts";
 import { tf } from "../engine/tf.ts";
+import { resolveInit } from "./init_from.ts";
+import { checkGptTrainingFits, type GptShape } from "../train/memory_estimate.ts";
 
 /** Settings that define the model and data: a resumed run must match them. */
 function identity(s: TrainSettings): Record<string, unknown> {
@@ -39,6 +41,11 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   const engine = await initEngine({ backend: s.backend, blas: s.noBlas ? "off" : undefined });
   if (!s.json) info(`engine: ${formatEngineInfo(engine)}`);
   for (const note of engine.notes) if (!s.json) info(`engine: ${note}`);
+  const initFrom = s.init !== undefined ? await resolveInit(s) : undefined;
+  if (initFrom) {
+    s = initFrom.settings;
+    if (!s.json) info(`init: fine-tuning ${initFrom.dir}`);
+  }
 
   const resumed = s.resume ? await readResume(s) : undefined;
   const text = await loadText(s.data, {
@@ -49,7 +56,9 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   });
   for (const note of text.notes) if (!s.json) info(`data: ${note}`);
 
-  const tokenizer: Tokenizer = resumed ? loadTokenizer(resumed.tokenizer) : buildTokenizer(s, text);
+  const tokenizer: Tokenizer = resumed
+    ? loadTokenizer(resumed.tokenizer)
+    : initFrom?.tokenizer ?? buildTokenizer(s, text);
   const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
   const data = { train: encode(text.train), val: encode(text.val) };
   const charsPerToken = {
@@ -69,9 +78,13 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   const spec = getModelSpec(s.model);
   const config = { ...s.modelConfig, vocabSize: tokenizer.vocabSize } as BaseConfig;
   spec.validate(config);
+  if (s.model === "gpt" && engine.backend === "wasm") {
+    checkGptTrainingFits(config as unknown as GptShape, s.train);
+  }
   const model: LanguageModel = spec.create(config, s.train.seed);
   try {
     if (resumed) model.params().load(resumed.weights, `${resumed.dir}/model.safetensors`);
+    else if (initFrom) model.params().load(initFrom.weights, `${initFrom.dir}/model.safetensors`);
     checkWindows(model, data, s.train.batchSize);
     const params = model.params().count();
     const start = {

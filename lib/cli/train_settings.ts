@@ -51,6 +51,10 @@ export interface TrainSettings {
   readonly json: boolean;
   /** Tokens to sample at the end (0: none). */
   readonly sample: number;
+  /** `--init`: the trained model (checkpoint or GPT-2 directory) to fine-tune. */
+  readonly init?: string;
+  /** Model config fields given on the command line (and `tokenizer` for `--tokenizer`/`--vocab-size`). */
+  readonly explicit?: readonly string[];
 }
 
 const FLAGS = {
@@ -58,6 +62,7 @@ const FLAGS = {
   preset: { type: "string" },
   set: { type: "string", multiple: true },
   data: { type: "string" },
+  init: { type: "string" },
   tokenizer: { type: "string" },
   "vocab-size": { type: "string" },
   "max-iters": { type: "string" },
@@ -99,6 +104,8 @@ Options:
   --preset NAME          recipe to start from (default: default)
   --set key=value        override any model or training config field (repeatable)
   --data NAME|PATH       dataset (tinyshakespeare, wikitext2, tinystories) or a UTF-8 file
+  --init DIR             fine-tune a trained model (e.g. data/models/gpt2): its shapes and
+                         tokenizer; preset finetune unless --preset is given
   --tokenizer KIND       char, word or bpe
   --vocab-size N         vocabulary size (bpe, word)
   --max-iters N          stop at this step, counted from the start of the run
@@ -199,7 +206,12 @@ export function resolveTrainSettings(
   }
   if (!modelName) throw new InputError("--model is required (e.g. --model gpt)");
   const spec: ModelSpec = getModelSpec(modelName);
-  const presetName = v.preset ?? "default";
+  const presetName = v.preset ?? (v.init !== undefined ? "finetune" : "default");
+  if (presetName === "finetune" && v.init === undefined) {
+    throw new InputError(
+      "--preset finetune starts from a trained model: give --init DIR (e.g. data/models/gpt2)",
+    );
+  }
   const preset = getPreset(spec, presetName);
   const modelConfig: Record<string, unknown> = { ...preset.model };
   const train: Record<string, unknown> = { ...DEFAULT_TRAIN, ...preset.train };
@@ -290,5 +302,12 @@ export function resolveTrainSettings(
     dataDir: v["data-dir"],
     json: v.json,
     sample: int("sample", v.sample, 0) ?? 300,
+    init: v.init,
+    explicit: [
+      ...(v.set ?? []).map((item) => item.slice(0, item.indexOf("=")).trim())
+        .filter((key) => key in modelConfig),
+      ...(blockSize !== undefined ? ["blockSize"] : []),
+      ...(v.tokenizer !== undefined || vocabSize !== undefined ? ["tokenizer"] : []),
+    ],
   };
 }

@@ -84,6 +84,46 @@ const small: Preset<GptConfig> = {
   },
 };
 
+/**
+ * Fine-tuning a pretrained model (`--init DIR`, e.g. GPT-2 124M from
+ * `deno task data gpt2`): the model's shapes and tokenizer come from DIR (the
+ * `model` fields below are GPT-2 124M's, for `--help` and the memory check);
+ * a context of 256 (the position table cropped), batch 4, a peak learning
+ * rate 30 times lower than training from scratch (6e-5 → 6e-6 cosine after 20
+ * warmup steps, as fine-tuning recipes for GPT-2 use), no dropout (it keeps
+ * the fused attention kernel), 300 steps with evaluations every 50.
+ */
+const finetune: Preset<GptConfig> = {
+  description:
+    "fine-tune a pretrained model (--init DIR, e.g. GPT-2): block 256, batch 4, lr 6e-5, 300 steps",
+  data: "tinyshakespeare",
+  tokenizer: { kind: "bpe", vocabSize: 50257 },
+  model: {
+    blockSize: 256,
+    nLayer: 12,
+    nHead: 12,
+    nEmbd: 768,
+    dropout: 0,
+    attnDropout: 0,
+    bias: true,
+    tieWeights: true,
+  },
+  train: {
+    maxIters: 300,
+    lrDecayIters: 300,
+    warmupIters: 20,
+    lr: 6e-5,
+    minLr: 6e-6,
+    beta1: 0.9,
+    beta2: 0.99,
+    weightDecay: 0.1,
+    gradClip: 1,
+    batchSize: 4,
+    evalInterval: 50,
+    evalIters: 10,
+  },
+};
+
 /** Presets by name. */
 export const GPT_PRESETS: Record<string, Preset<GptConfig>> = {
   tiny: {
@@ -143,6 +183,7 @@ export const GPT_PRESETS: Record<string, Preset<GptConfig>> = {
       evalIters: 20,
     },
   },
+  finetune,
   tinystories: {
     description:
       "4 layers, 192 dims, block 128 on TinyStories (first 64 MB) with a 4,096-token BPE",
