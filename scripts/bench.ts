@@ -14,7 +14,11 @@
  *   hand-written BPTT vs PyTorch's `nn.LSTM`, and the same with attention;
  * - `generate`: 256 new tokens with and without the KV cache;
  * - `quality` (only when asked for): a whole GPT `baby` run (or `--preset`),
- *   ours and PyTorch's with the same recipe: final val loss and seconds.
+ *   ours and PyTorch's with the same recipe: final val loss and seconds;
+ * - `gpt2` (only when asked for): GPT-2 124M (the real weights in
+ *   `data/models/gpt2`, else the random stand-in with its shapes): generation
+ *   tokens/s with and without the KV cache at 256 new tokens, fine-tuning
+ *   s/step at 4 × 256, and the peak resident memory of each.
  *
  * `--models` instead trains every model on the same data for the same
  * wall-clock budget and writes the results table and comparison chart.
@@ -35,6 +39,7 @@ import { benchLstmStep } from "./bench/lstm_step.ts";
 import { benchWordRnnStep } from "./bench/word_rnn_step.ts";
 import { benchModels } from "./bench/models_main.ts";
 import { benchGptQuality } from "./bench/gpt_quality.ts";
+import { benchGpt2 } from "./bench/gpt2.ts";
 
 const SECTIONS = [
   "tokenizers",
@@ -45,9 +50,10 @@ const SECTIONS = [
   "lstm",
   "generate",
   "quality",
+  "gpt2",
 ] as const;
-/** Sections run when --only is not given (quality trains whole models: ask for it). */
-const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "quality");
+/** Sections run when --only is not given (quality and gpt2 take long: ask for them). */
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "quality" && s !== "gpt2");
 
 const HELP = `Usage: deno task bench [--json] [--only ${SECTIONS.join(",")}] [--steps N]
 
@@ -55,9 +61,13 @@ Measures speed: tokenizers (ours vs @huggingface/tokenizers), matmul GFLOP/s per
 backend, a GPT "baby" training step per backend, char-RNN, word-GRU and LSTM
 training steps next to PyTorch (Debian's python3-torch, when installed), and generation with and
 without the KV cache.
-  --only LIST   comma-separated sections (default: all but quality)
+  --only LIST   comma-separated sections (default: all but quality and gpt2)
   --steps N     GPT training steps to time on the fast configuration (default 30)
   --preset NAME with --only quality: the GPT preset to train (default baby; char level)
+  --gpt2 DIR    with --only gpt2: the GPT-2 directory (default data/models/gpt2, else the
+                124M stand-in, written once to data/models/gpt2-standin, ~550 MB)
+  --gpt2-small  with --only gpt2: the 2-layer stand-in in a temporary directory (a quick check)
+  --gpt2-tokens N  new tokens to generate (default 256); --steps N fine-tuning steps (default 5)
   --json        one JSON object per line on stdout
 
 deno task bench --models [--only MODELS] [--budget SECONDS] [--data NAME|PATH]
@@ -80,6 +90,9 @@ async function main(args: string[]): Promise<number> {
       budget: { type: "string" },
       data: { type: "string" },
       preset: { type: "string" },
+      gpt2: { type: "string" },
+      "gpt2-small": { type: "boolean", default: false },
+      "gpt2-tokens": { type: "string" },
       out: { type: "string" },
       "eval-seconds": { type: "string" },
       "write-readme": { type: "boolean", default: false },
@@ -103,6 +116,13 @@ async function main(args: string[]): Promise<number> {
   }
   if (values.preset && !only.includes("quality")) {
     throw new InputError(`--preset goes with --only quality or --models`);
+  }
+  if ((values.gpt2 || values["gpt2-small"] || values["gpt2-tokens"]) && !only.includes("gpt2")) {
+    throw new InputError(`--gpt2, --gpt2-small and --gpt2-tokens go with --only gpt2`);
+  }
+  const gpt2Tokens = values["gpt2-tokens"] === undefined ? 256 : Number(values["gpt2-tokens"]);
+  if (!Number.isInteger(gpt2Tokens) || gpt2Tokens < 1) {
+    throw new InputError(`--gpt2-tokens must be a positive integer`);
   }
   const steps = values.steps === undefined ? 30 : Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1) {
@@ -253,6 +273,36 @@ async function main(args: string[]): Promise<number> {
       );
     }
     if (results.length < 2 && !json) info("(no PyTorch here: install Debian's python3-torch)");
+  }
+  if (only.includes("gpt2")) {
+    if (!json) info("\n# GPT-2: generation and fine-tuning, each in its own process");
+    const [gen, ft] = await benchGpt2({
+      dir: values.gpt2,
+      small: values["gpt2-small"],
+      tokens: gpt2Tokens,
+      steps: values.steps === undefined ? 5 : steps,
+      onInfo: json ? undefined : info,
+    });
+    const mb = (b: unknown) => `${Math.round(Number(b) / 2 ** 20).toLocaleString("en")} MiB`;
+    for (const r of gen.rows as { mode: string; tokens: number; tokensPerSecond: number }[]) {
+      show(
+        "gpt2",
+        { phase: "generate", params: gen.params, ...r, peak_rss_bytes: gen.peakRssBytes },
+        `generate ${r.tokens} tokens, ${r.mode.padEnd(9)} ${
+          r.tokensPerSecond.toFixed(1).padStart(7)
+        } tokens/s`,
+      );
+    }
+    if (!json) info(`generate: peak resident memory ${mb(gen.peakRssBytes)}`);
+    show(
+      "gpt2",
+      { ...ft },
+      `fine-tune ${ft.batch} × ${ft.block}: ${Number(ft.secondsPerStep).toFixed(2)} s/step, ${
+        Math.round(Number(ft.tokensPerSecond)).toLocaleString("en")
+      } tokens/s (first step ${Number(ft.firstStepSeconds).toFixed(1)} s); peak resident memory ${
+        mb(ft.peakRssBytes)
+      } (estimated training peak ${mb(ft.estimatedPeakBytes)})`,
+    );
   }
   return 0;
 }

@@ -72,3 +72,29 @@ Deno.test("bench --only quality trains a preset with our loop (and PyTorch's whe
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /char-level Tiny Shakespeare GPT preset/);
 });
+
+Deno.test("bench --only gpt2 measures generation and fine-tuning of the GPT-2 stand-in (small, here)", async () => {
+  const r = await runScript("bench", [
+    "--only",
+    "gpt2",
+    "--gpt2-small",
+    "--gpt2-tokens",
+    "6",
+    "--steps",
+    "2",
+    "--json",
+  ], env);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((e) =>
+    e.section === "gpt2"
+  );
+  assert.deepEqual(rows.map((e) => e.mode ?? e.phase), ["kv cache", "no cache", "finetune"]);
+  for (const e of rows) assert.ok(e.peak_rss_bytes > 1e6 || e.peakRssBytes > 1e6, "peak memory");
+  assert.ok(rows[0].tokensPerSecond > 0 && rows[0].tokens === 6);
+  const ft = rows[2];
+  assert.deepEqual([ft.batch, ft.block, ft.steps], [4, 64, 2]);
+  assert.ok(Math.abs(ft.tokensPerSecond * ft.secondsPerStep - 4 * 64) < 1e-6);
+  const stray = await runScript("bench", ["--only", "gpt", "--gpt2-small"], env);
+  assert.equal(stray.code, 2);
+  assert.match(stray.stderr, /--gpt2, --gpt2-small and --gpt2-tokens go with --only gpt2/);
+});
