@@ -6,6 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { join } from "node:path";
 import {
   datasetNames,
   DATASETS,
@@ -106,6 +107,9 @@ async function main(args: string[], { signal }: MainContext): Promise<number> {
       const size = (await Deno.stat(path)).size;
       if (values.json) emitJson({ event: "file", dataset: name, file, path, bytes: size });
       else info(`${name}/${file}: ${path} (${formatBytes(size)})`);
+    }
+    if (model && !values.json) {
+      info(`try: deno task generate --checkpoint ${join(dataDir, model.dir)} --prompt "Hello,"`);
     }
   }
   return 0;

@@ -18,7 +18,8 @@ import { slidingWindowLoss } from "../lib/train/sliding_window.ts";
 const HELP = `Usage: deno task eval --checkpoint PATH --data NAME|PATH [options]
 
 Scores a model on a whole split: mean loss per token (nats), perplexity
-(exp of it) and bits per character (total bits / characters of the text), with
+(exp of it), bits per character (total bits / characters of the text) and
+perplexity per whitespace-separated word (exp(total nats / words)), with
 sliding windows: a window of --context tokens every --stride tokens, each
 scoring only the tokens that no earlier window scored.
 
@@ -103,11 +104,13 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
       throw new InputError(`--stride ${stride} is longer than the context (${context})`);
     }
     let ids = Int32Array.from(tokenizer.encode(text.text));
-    let chars = text.text.length;
+    let scoredText = text.text;
     if (maxTokens !== undefined && ids.length > maxTokens) {
       ids = ids.subarray(0, maxTokens);
-      chars = tokenizer.decode([...ids]).length;
+      scoredText = tokenizer.decode([...ids]);
     }
+    const chars = scoredText.length;
+    const words = scoredText.split(/\s+/).filter((w) => w !== "").length;
     if (ids.length < 2) throw new InputError(`the ${text.split} split has fewer than 2 tokens`);
     if (!v.json) {
       info(
@@ -140,6 +143,8 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
       loss,
       perplexity: Math.exp(loss),
       bits_per_char: r.nats / Math.LN2 / chars,
+      words,
+      word_perplexity: Math.exp(r.nats / words),
       seconds,
     };
     bar?.finish(`${r.windows} windows in ${seconds.toFixed(1)} s`);

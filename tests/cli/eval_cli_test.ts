@@ -34,6 +34,8 @@ Deno.test("deno task eval scores a whole split with sliding windows and reports 
     assert.ok(Math.abs(e.loss - Math.log(50257)) < 0.05, `loss ${e.loss}`);
     assert.ok(Math.abs(e.perplexity - Math.exp(e.loss)) < 1e-6 * e.perplexity);
     assert.ok(Math.abs(e.bits_per_char - (e.loss * e.tokens) / Math.LN2 / e.characters) < 1e-9);
+    assert.equal(e.words, 8 * 12);
+    assert.ok(Math.abs(Math.log(e.word_perplexity) - (e.loss * e.tokens) / e.words) < 1e-9);
 
     const wiki = await runScript("eval", [
       "--checkpoint",
