@@ -14,3 +14,13 @@ export { loadText, readTextFile, splitText } from "./load_text.ts";
 export type { LoadTextOptions, TextSplits } from "./load_text.ts";
 export { sampleWindows, SequentialStreams } from "./batching.ts";
 export type { Batch, BatchShape, StreamBatch, StreamState } from "./batching.ts";
+export {
+  fetchPretrained,
+  findPretrained,
+  HF_ENDPOINT_ENV,
+  type PretrainedFile,
+  type PretrainedInfo,
+  pretrainedNames,
+  verifyModelFile,
+} from "./pretrained.ts";
+export { type EvalSplit, loadEvalText } from "./eval_text.ts";

@@ -99,6 +99,16 @@ export function findPretrained(name: string): PretrainedInfo | undefined {
  * Checks a downloaded model file's contents: `config.json` must be GPT-2's,
  * `model.safetensors` complete (its header's tensors fill the file exactly),
  * `tokenizer.json` JSON. Reads only the header of the weights.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { verifyModelFile } from "./pretrained.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, JSON.stringify({ model_type: "llama" }));
+ * await assert.rejects(verifyModelFile(path, "config.json"), /model_type "llama", not gpt2/);
+ * await Deno.remove(path);
+ * ```
  */
 export async function verifyModelFile(path: string, file: string): Promise<void> {
   if (file.endsWith(".json")) {
@@ -158,6 +168,13 @@ async function verifySafetensorsLength(path: string, file: string): Promise<void
  * `dataDir`) and returns their paths by file name. When neither the hub nor a
  * mirror can be reached, the {@link InputError} says how to download the
  * files by hand and where to put them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fetchPretrained } from "./pretrained.ts";
+ * await assert.rejects(fetchPretrained("llama-7b"), /unknown pretrained model "llama-7b"/);
+ * ```
  */
 export async function fetchPretrained(
   name: string,

@@ -19,3 +19,18 @@ export { AdamW, type AdamWOptions } from "./adamw.ts";
 export { clipByGlobalNorm } from "./clip.ts";
 export { type CosineSchedule, learningRate } from "./schedule.ts";
 export { bitsPerChar, estimateLoss, perplexity } from "./evaluate.ts";
+export {
+  type SlidingWindow,
+  slidingWindowLoss,
+  type SlidingWindowOptions,
+  type SlidingWindowResult,
+  slidingWindows,
+} from "./sliding_window.ts";
+export {
+  checkGptTrainingFits,
+  estimateGptTraining,
+  gptParams,
+  type GptShape,
+  type TrainingMemory,
+  WASM_HEAP_BYTES,
+} from "./memory_estimate.ts";

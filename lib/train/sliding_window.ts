@@ -37,18 +37,31 @@ export interface SlidingWindowResult {
 }
 
 /** One window: inputs start at `start`; targets from `first` (an index into the window) on are scored. */
-interface Window {
+export interface SlidingWindow {
+  /** Index of the window's first input token. */
   readonly start: number;
+  /** Index (within the window) of the first target it scores. */
   readonly first: number;
 }
 
 /**
  * The windows for `n` tokens: each covers inputs `[start, start + len)` and
- * targets one position later, and scores targets from index `first` on.
+ * targets one position later, and scores targets from index `first` on
+ * (`len` = min(context, n − 1)).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { slidingWindows } from "./sliding_window.ts";
+ * // 11 tokens, context 4, stride 2: the last window is moved back to end at the text's end
+ * assert.deepEqual(slidingWindows(11, 4, 2), [
+ *   { start: 0, first: 0 }, { start: 2, first: 2 }, { start: 4, first: 2 }, { start: 6, first: 2 },
+ * ]);
+ * ```
  */
-export function slidingWindows(n: number, context: number, stride: number): Window[] {
+export function slidingWindows(n: number, context: number, stride: number): SlidingWindow[] {
   const len = Math.min(context, n - 1);
-  const windows: Window[] = [];
+  const windows: SlidingWindow[] = [];
   let scoredUpTo = 0; // targets ids[1..scoredUpTo] are done
   for (let start = 0; scoredUpTo < n - 1; start += stride) {
     const s = Math.min(start, n - 1 - len);
