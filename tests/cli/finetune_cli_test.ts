@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runScript } from "../_helpers/run_script.ts";
+import { ROOT } from "../_helpers/paths.ts";
 import { maxAbsDiff } from "../_helpers/tensors.ts";
 import { decodeSafetensors } from "../../lib/io/safetensors.ts";
 import { GPT2_SMALL, writeGpt2StandIn } from "../../scripts/fixtures/gpt2_standin.ts";
@@ -144,6 +145,59 @@ Deno.test("train:gpt --init refuses contradicting shapes, tokenizers, contexts a
     const noInit = await runScript("train", ["--model", "gpt", "--preset", "finetune"]);
     assert.equal(noInit.code, 2);
     assert.match(noInit.stderr, /--preset finetune starts from a trained model: give --init DIR/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("train:gpt --init: Ctrl-C saves last/ and exits 130, and --resume continues it", async () => {
+  const root = await Deno.makeTempDir({ prefix: "lmfs_ft_" });
+  try {
+    const { model, book } = await setup(root);
+    const out = join(root, "run");
+    const args = [
+      "--init",
+      model,
+      "--data",
+      book,
+      ...TINY,
+      "--out",
+      out,
+      "--json",
+      "--sample",
+      "0",
+    ];
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/train.ts", "--model", "gpt", ...args, "--max-iters", "100000"],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes('"event":"step"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    child.kill("SIGINT");
+    while (!(await reader.read()).done);
+    const status = await child.status;
+    await child.stderr.cancel();
+    assert.equal(status.code, 130);
+    const state = JSON.parse(await Deno.readTextFile(join(out, "last", "trainer_state.json")));
+    assert.ok(state.step >= 1);
+    const again = await runScript("train", [
+      "--model",
+      "gpt",
+      ...args,
+      "--max-iters",
+      String(state.step + 1),
+      "--resume",
+    ]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout.trim().split("\n").at(-1)!).iters, state.step + 1);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
