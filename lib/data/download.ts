@@ -10,7 +10,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { type DatasetFile, type DatasetInfo, getDataset, type SplitName } from "./registry.ts";
 import { defaultDataDir, type Mirror, MIRROR_ENV, mirrorFromEnv, parseMirror } from "./paths.ts";
@@ -205,6 +205,7 @@ async function streamToFile(
 ): Promise<void> {
   const { name, dest, file, source, options } = ctx;
   const total = file.bytes ?? body.length;
+  await removeStaleParts(dest);
   const temp = `${dest}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.part`;
   const hash = createHash("sha256");
   let bytes = 0;
@@ -257,6 +258,27 @@ async function streamToFile(
       }
       await Deno.remove(temp).catch(() => {});
     }
+  }
+}
+
+/**
+ * Removes what a killed download left beside `dest` (`<file>.<pid>.<id>.part`
+ * of a process that no longer runs), so a restarted 548 MB download does not
+ * leave the old half on disk. Only where `/proc` tells which processes run.
+ */
+async function removeStaleParts(dest: string): Promise<void> {
+  const dir = dirname(dest);
+  const prefix = `${basename(dest)}.`;
+  if (!(await statOrNull("/proc/self"))) return;
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const m = e.name.startsWith(prefix) &&
+        e.name.slice(prefix.length).match(/^(\d+)\.\w+\.part$/);
+      if (!m || Number(m[1]) === Deno.pid || (await statOrNull(`/proc/${m[1]}`))) continue;
+      await Deno.remove(join(dir, e.name)).catch(() => {});
+    }
+  } catch {
+    // the directory is new: nothing to clean
   }
 }
 

@@ -197,6 +197,25 @@ Deno.test("an interrupted download removes its temporary file", async () => {
   }
 });
 
+Deno.test({
+  name: "what a killed download left beside a file is removed when the file is fetched again",
+  ignore: Deno.build.os !== "linux", // needs /proc to tell which processes still run
+  fn: async () => {
+    await withTempDir(async (dataDir) => {
+      await Deno.mkdir(`${dataDir}/tinyshakespeare`);
+      const stale = `${dataDir}/tinyshakespeare/input.txt.999999999.deadbeef.part`;
+      const live = `${dataDir}/tinyshakespeare/input.txt.${Deno.pid}.cafe0001.part`;
+      await Deno.writeTextFile(stale, "half a download");
+      await Deno.writeTextFile(live, "another download of this process, still running");
+      await fetchDataset("tinyshakespeare", { dataDir, mirror: SHARED_DATA });
+      assert.deepEqual(
+        [...Deno.readDirSync(`${dataDir}/tinyshakespeare`)].map((e) => e.name).sort(),
+        ["input.txt", "input.txt." + Deno.pid + ".cafe0001.part"],
+      );
+    });
+  },
+});
+
 Deno.test("a directory mirror is copied with the same checks", async () => {
   await withTempDir(async (dataDir) => {
     const paths = await fetchDataset("wikitext2", {
