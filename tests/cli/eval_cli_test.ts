@@ -51,6 +51,10 @@ Deno.test("deno task eval scores a whole split with sliding windows and reports 
     assert.match(wiki.stderr, /on wikitext2 \(test\): 200 tokens/);
     assert.match(wiki.stderr, /perplexity \d+/);
 
+    const help = await runScript("eval", ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stderr, /sliding windows/);
+
     for (
       const [args, pattern] of [
         [["--data", text], /--checkpoint PATH is required/],

@@ -168,6 +168,10 @@ Deno.test("deno task export refuses what it cannot export with one line, writing
     assert.match(r.stderr.trim(), /^export: .* holds a char-rnn model; only gpt checkpoints/);
     assert.equal(r.stderr.trim().split("\n").length, 1);
 
+    const help = await runScript("export", ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stderr, /GPT2LMHeadModel\.from_pretrained\(DIR\)/);
+
     const taken = join(root, "taken");
     await Deno.mkdir(taken);
     await Deno.writeTextFile(join(taken, "notes.txt"), "mine");
