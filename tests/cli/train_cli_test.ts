@@ -41,8 +41,10 @@ Deno.test("train --json prints start, step, eval and done events and writes the 
       "tokens_per_second",
       "checkpoint",
       "backend",
+      "stopped_by",
     ]);
     assert.equal(done.iters, 20);
+    assert.equal(done.stopped_by, "max-iters");
     assert.ok((done.val_loss as number) < Math.log(65));
     assert.ok(
       Math.abs((done.val_bits_per_char as number) - (done.val_loss as number) / Math.LN2) < 1e-9,
