@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "./parse_flags.ts";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
 import { defaultDataDir } from "../data/paths.ts";
@@ -192,7 +192,7 @@ export function resolveTrainSettings(
   args: string[],
   fixedModel?: string,
 ): TrainSettings & { help: boolean } {
-  const { values: v } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false });
+  const { values: v } = parseFlags({ args, options: FLAGS, strict: true, allowPositionals: false });
   const modelName = v.model ?? fixedModel;
   if (fixedModel && v.model && v.model !== fixedModel) {
     throw new InputError(`this task trains ${fixedModel}; --model ${v.model} does not apply`);
