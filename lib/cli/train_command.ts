@@ -27,14 +27,28 @@ import { generate } from "../sample/generate.ts";
 import { sampleWindows, SequentialStreams } from "../data/batching.ts";
 import { Rng } from "../rng.ts";
 import { tf } from "../engine/tf.ts";
+import { acquireRunLock, staleLockNotice } from "../io/run_lock.ts";
 
 /** Settings that define the model and data: a resumed run must match them. */
 function identity(s: TrainSettings): Record<string, unknown> {
   return { model: s.model, data: s.data, tokenizer: s.tokenizer, modelConfig: s.modelConfig };
 }
 
-/** Runs a training command; returns the exit code (0, or 130 when interrupted). */
+/**
+ * Runs a training command; returns the exit code (0, or 130 when interrupted).
+ * The run directory is locked for the whole run (one writer per directory).
+ */
 export async function runTraining(s: TrainSettings, signal: AbortSignal): Promise<number> {
+  const lock = await acquireRunLock(s.out);
+  if (lock.tookOver) info(`note: ${staleLockNotice(lock)}`);
+  try {
+    return await trainInLockedDir(s, signal);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<number> {
   const started = performance.now();
   const engine = await initEngine({ backend: s.backend, blas: s.noBlas ? "off" : undefined });
   if (!s.json) info(`engine: ${formatEngineInfo(engine)}`);
