@@ -28,6 +28,11 @@ import { sampleWindows, SequentialStreams } from "../data/batching.ts";
 import { Rng } from "../rng.ts";
 import { tf } from "../engine/tf.ts";
 import { acquireRunLock, staleLockNotice } from "../io/run_lock.ts";
+import {
+  type DataFingerprint,
+  dataFingerprint,
+  fingerprintDifference,
+} from "../io/data_fingerprint.ts";
 
 /** Settings that define the model and data: a resumed run must match them. */
 function identity(s: TrainSettings): Record<string, unknown> {
@@ -64,6 +69,8 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
   for (const note of text.notes) if (!s.json) info(`data: ${note}`);
 
   const tokenizer: Tokenizer = resumed ? loadTokenizer(resumed.tokenizer) : buildTokenizer(s, text);
+  const fingerprint = await dataFingerprint(text, tokenizer.toJSON());
+  if (resumed) checkSameData(resumed.state!, fingerprint, s.allowDataChange);
   const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
   const data = { train: encode(text.train), val: encode(text.val) };
   const charsPerToken = {
@@ -139,7 +146,12 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
     try {
       result = await train(model, data, s.train, {
         signal,
-        settings: { ...identity(s), preset: s.preset, train: s.train },
+        settings: {
+          ...identity(s),
+          preset: s.preset,
+          train: s.train,
+          dataFingerprint: fingerprint,
+        },
         engine: { backend: engine.backend, blas: engine.blas?.vendor ?? null, tfjs: engine.tfjs },
         onStep: (e) => {
           if (e.step % 10 === 0 || e.step === 1) {
@@ -274,6 +286,26 @@ async function readResume(s: TrainSettings) {
     }
   }
   return ckpt;
+}
+
+/** Refuses to resume on other data than the run's, unless `--allow-data-change`. */
+function checkSameData(
+  state: { settings: Record<string, unknown> },
+  now: DataFingerprint,
+  allowed: boolean,
+): void {
+  const diff = fingerprintDifference(
+    state.settings.dataFingerprint as DataFingerprint | undefined,
+    now,
+  );
+  if (diff === undefined) return;
+  if (allowed) {
+    info(`note: --allow-data-change: ${diff}; continuing on the new data`);
+    return;
+  }
+  throw new InputError(
+    `--resume: ${diff}; use the same --data, or add --allow-data-change to continue on it`,
+  );
 }
 
 function downloadProgress(json: boolean) {

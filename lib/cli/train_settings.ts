@@ -39,6 +39,8 @@ export interface TrainSettings {
   readonly out: string;
   /** Continue the run in `out`. */
   readonly resume: boolean;
+  /** `--resume` may continue on other data than the run's (`--allow-data-change`). */
+  readonly allowDataChange: boolean;
   /** Engine backend. */
   readonly backend: BackendRequest;
   /** BLAS off (`--no-blas`). */
@@ -72,6 +74,7 @@ const FLAGS = {
   patience: { type: "string" },
   out: { type: "string" },
   resume: { type: "boolean", default: false },
+  "allow-data-change": { type: "boolean", default: false },
   backend: { type: "string" },
   "no-blas": { type: "boolean", default: false },
   mirror: { type: "string" },
@@ -108,6 +111,7 @@ Options:
   --eval-interval N, --eval-iters N, --patience N
   --out DIR              run directory
   --resume               continue the run in --out from last/
+  --allow-data-change    with --resume: continue although the text or tokenizer differs
   --backend NAME         auto, tensorflow, wasm, cpu or webgpu (default auto)
   --no-blas              do not use a system BLAS library
   --mirror DIR|URL       dataset mirror (default: $LMFS_DATA_MIRROR)
@@ -268,6 +272,9 @@ export function resolveTrainSettings(
     ...(split ? { split } : {}),
   };
   spec.validate({ ...modelConfig, vocabSize: 1 } as BaseConfig);
+  if (v["allow-data-change"] && !v.resume) {
+    throw new InputError("--allow-data-change goes with --resume");
+  }
   const backend = (v.backend ?? "auto") as BackendRequest;
   if (!["auto", "tensorflow", "wasm", "cpu", "webgpu"].includes(backend)) {
     throw new InputError(
@@ -284,6 +291,7 @@ export function resolveTrainSettings(
     train: train as unknown as TrainConfig,
     out: v.out ?? join(defaultDataDir(), "checkpoints", spec.name, presetName),
     resume: v.resume,
+    allowDataChange: v["allow-data-change"],
     backend,
     noBlas: v["no-blas"],
     mirror: v.mirror,
