@@ -7,9 +7,9 @@
  */
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { checkConfigAgainstWeights } from "../io/weights_check.ts";
-import { readCheckpoint } from "../train/checkpoint.ts";
-import { getModelSpec } from "../models/registry.ts";
+import { checkConfigAgainstWeights } from "../presets/weights_check.ts";
+import { readCheckpoint } from "../io/checkpoint.ts";
+import { getModelSpec } from "../presets/registry.ts";
 import type { BaseConfig, LanguageModel } from "../models/types.ts";
 import { loadTokenizer } from "../tokenizers/load.ts";
 import type { Tokenizer } from "../tokenizers/types.ts";

@@ -7,7 +7,6 @@
  * @module
  */
 import { ResourceError } from "../errors.ts";
-import { formatBytes } from "../cli/output.ts";
 
 const DISK_FULL = new Set(["ENOSPC", "EDQUOT"]);
 
@@ -91,4 +90,17 @@ export function asResourceError(err: unknown): ResourceError | undefined {
     return new ResourceError(`ran out of memory (${first}): ${memoryAdvice}`, { cause: err });
   }
   return undefined;
+}
+
+/** Bytes in decimal units, as the CLI's progress lines print them ("3.0 MB"). */
+function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let v = n;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
 import { CharTokenizer } from "../../lib/tokenizers/mod.ts";
-import { writeCheckpoint } from "../../lib/train/checkpoint.ts";
-import { encodeSafetensors, type StoredTensor } from "../../lib/train/safetensors.ts";
+import { writeCheckpoint } from "../../lib/io/checkpoint.ts";
+import { encodeSafetensors, type StoredTensor } from "../../lib/io/safetensors.ts";
 import { runScriptMeasured } from "../_helpers/peak_rss.ts";
 
 const root = await Deno.makeTempDir({ prefix: "lmfs_cfgw_" });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { tf } from "../../lib/engine/mod.ts";
-import { getModelSpec, modelNames } from "../../lib/models/registry.ts";
+import { getModelSpec, modelNames } from "../../lib/presets/registry.ts";
 import type { BaseConfig } from "../../lib/models/types.ts";
-import { expectedShapes } from "../../lib/io/weights_check.ts";
+import { expectedShapes } from "../../lib/presets/weights_check.ts";
 import { checkConfigLimits } from "../../lib/models/limits.ts";
 
 const VARIANTS: Record<string, Record<string, unknown>[]> = {

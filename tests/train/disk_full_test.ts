@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeDirAtomic } from "../../lib/train/atomic.ts";
+import { writeDirAtomic } from "../../lib/io/atomic.ts";
 import { exitFor } from "../../lib/cli/run_main.ts";
 import { ResourceError } from "../../lib/errors.ts";
 import { runScript } from "../_helpers/run_script.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { InputError } from "../errors.ts";
-import type { ModelSpec } from "../models/registry.ts";
+import type { ModelSpec } from "./registry.ts";
 import type { BaseConfig } from "../models/types.ts";
 import { checkConfigLimits } from "../models/limits.ts";
 import { planParams } from "../nn/param_store.ts";
@@ -21,7 +21,7 @@ import { planParams } from "../nn/param_store.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getModelSpec } from "../models/registry.ts";
+ * import { getModelSpec } from "./registry.ts";
  * import { expectedShapes } from "./weights_check.ts";
  * const spec = getModelSpec("gpt");
  * const shapes = expectedShapes(spec, { ...spec.presets.tiny.model, vocabSize: 65 });
@@ -41,7 +41,7 @@ export function expectedShapes(spec: ModelSpec, config: BaseConfig): Map<string,
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getModelSpec } from "../models/registry.ts";
+ * import { getModelSpec } from "./registry.ts";
  * import { checkConfigAgainstWeights, expectedShapes } from "./weights_check.ts";
  * const spec = getModelSpec("gpt");
  * const config = { ...spec.presets.tiny.model, vocabSize: 65 };

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { parseSafetensorsHeader } from "../io/safetensors_header.ts";
+import { parseSafetensorsHeader } from "./safetensors_header.ts";
 
 /** A tensor as stored: flat data in row-major order and its shape. */
 export interface StoredTensor {

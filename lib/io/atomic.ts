@@ -7,7 +7,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { diskFullError } from "../io/resource_errors.ts";
+import { diskFullError } from "./resource_errors.ts";
 
 /** Options of {@link writeDirAtomic}. */
 export interface WriteDirOptions {
