@@ -7,6 +7,9 @@
  */
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { tf } from "../engine/tf.ts";
+import { checkRunMemory } from "./memory_check.ts";
+import { info } from "./output.ts";
 import { checkConfigAgainstWeights } from "../presets/weights_check.ts";
 import { readCheckpoint } from "../io/checkpoint.ts";
 import { getModelSpec } from "../presets/registry.ts";
@@ -39,6 +42,12 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   });
   const spec = getModelSpec(ckpt.model);
   const config = ckpt.config as unknown as BaseConfig;
+  const memory = checkRunMemory(spec, config, {
+    backend: tf.getBackend(),
+    batchSize: 1,
+    training: false,
+  });
+  if (memory) info(`note: ${memory}`);
   let tokenizer: Tokenizer;
   try {
     tokenizer = loadTokenizer(ckpt.tokenizer);

@@ -28,6 +28,7 @@ import { sampleWindows, SequentialStreams } from "../data/batching.ts";
 import { Rng } from "../rng.ts";
 import { tf } from "../engine/tf.ts";
 import { acquireRunLock, staleLockNotice } from "../io/run_lock.ts";
+import { checkRunMemory } from "./memory_check.ts";
 import {
   type DataFingerprint,
   dataFingerprint,
@@ -90,6 +91,12 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
   const spec = getModelSpec(s.model);
   const config = { ...s.modelConfig, vocabSize: tokenizer.vocabSize } as BaseConfig;
   spec.validate(config);
+  const memory = checkRunMemory(spec, config, {
+    backend: engine.backend,
+    batchSize: s.train.batchSize,
+    training: true,
+  });
+  if (memory) info(`note: ${memory}`);
   const model: LanguageModel = spec.create(config, s.train.seed);
   try {
     if (resumed) model.params().load(resumed.weights, `${resumed.dir}/model.safetensors`);

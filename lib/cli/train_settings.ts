@@ -18,6 +18,7 @@ import {
   type TokenizerChoice,
 } from "../presets/registry.ts";
 import type { BaseConfig } from "../models/types.ts";
+import { checkConfigLimits } from "../models/limits.ts";
 import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
 import type { BackendRequest } from "../engine/mod.ts";
 
@@ -271,6 +272,7 @@ export function resolveTrainSettings(
     ...(kind === "word" && minFreq !== 1 ? { minFreq } : {}),
     ...(split ? { split } : {}),
   };
+  checkConfigLimits(modelConfig, "model config (--preset, --set, --block-size)");
   spec.validate({ ...modelConfig, vocabSize: 1 } as BaseConfig);
   if (v["allow-data-change"] && !v.resume) {
     throw new InputError("--allow-data-change goes with --resume");
