@@ -44,7 +44,7 @@ export function isDiskFull(err: unknown): boolean {
  * import assert from "node:assert/strict";
  * import { diskFullError } from "./resource_errors.ts";
  * const err = Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
- * assert.match(diskFullError(err, "run/best", 3_000_000)!.message, /saving run\/best .*needed 3\.0 MB/);
+ * assert.match(diskFullError(err, "run/best", 3_000_000)!.message, /saving run\/best: it needed 3\.0 MB/);
  * assert.equal(diskFullError(new Error("other"), "run/best", 1), undefined);
  * ```
  */
