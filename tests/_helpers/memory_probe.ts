@@ -53,13 +53,15 @@ const profile = await tf.profile(async () => {
 });
 const after = heap();
 model.dispose();
-console.log(JSON.stringify({
-  model: name,
-  preset: presetName,
-  batchSize: trainConfig.batchSize,
-  estimate: estimate.bytes,
-  parts: estimate,
-  heapGrowth: after - before,
-  heapBefore: before,
-  peakTensorBytes: profile.peakBytes,
-}));
+Deno.stdout.writeSync(new TextEncoder().encode(
+  JSON.stringify({
+    model: name,
+    preset: presetName,
+    batchSize: trainConfig.batchSize,
+    estimate: estimate.bytes,
+    parts: estimate,
+    heapGrowth: after - before,
+    heapBefore: before,
+    peakTensorBytes: profile.peakBytes,
+  }) + "\n",
+));
