@@ -193,6 +193,7 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
       tokens_per_second: result.tokensPerSecond,
       checkpoint: join(s.out, "best"),
       backend: engine.backend,
+      stopped_by: result.stoppedBy,
     };
     emit(done);
     log.close();
