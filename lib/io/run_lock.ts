@@ -55,7 +55,14 @@ export interface RunLock {
  */
 export async function acquireRunLock(dir: string): Promise<RunLock> {
   const created = !(await Deno.stat(dir).then(() => true, () => false));
-  await Deno.mkdir(dir, { recursive: true });
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (err) {
+    if (err instanceof Deno.errors.PermissionDenied || err instanceof Deno.errors.NotADirectory) {
+      throw new InputError(`cannot create the run directory ${dir}: ${(err as Error).message}`);
+    }
+    throw err;
+  }
   const path = join(dir, LOCK_FILE);
   const me: LockOwner = { pid: Deno.pid, host: hostname(), started: new Date().toISOString() };
   let tookOver: LockOwner | undefined;

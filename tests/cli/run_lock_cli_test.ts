@@ -66,6 +66,60 @@ Deno.test("run lock: a second train on a locked --out exits 2 naming the first; 
   }
 });
 
+Deno.test("run lock: a second Ctrl-C (exit at once) removes the lock too", async () => {
+  const out = await Deno.makeTempDir({ prefix: "lmfs_lock_" });
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "scripts/train.ts",
+        ...tiny,
+        "--json",
+        "--out",
+        out,
+        "--max-iters",
+        "100000",
+      ],
+      cwd: ROOT,
+      env: { ...env, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes('"event":"step"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    assert.equal(await exists(`${out}/${LOCK_FILE}`), true);
+    child.kill("SIGINT");
+    try {
+      child.kill("SIGINT");
+    } catch {
+      // it had already finished after the first
+    }
+    while (!(await reader.read()).done);
+    assert.equal((await child.status).code, 130);
+    assert.equal(await exists(`${out}/${LOCK_FILE}`), false, "lock removed");
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("run lock: an --out that cannot be created is one line, exit 2", async () => {
+  const root = await Deno.makeTempDir({ prefix: "lmfs_lock_" });
+  try {
+    await Deno.writeTextFile(`${root}/file`, "not a directory");
+    const r = await runScript("train", [...tiny, "--out", `${root}/file/run`], env);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr.trim(), /^train: cannot create the run directory .*file\/run: /);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("run lock: a stale lock (its process gone) is taken over with a notice, and removed at the end", async () => {
   const out = await Deno.makeTempDir({ prefix: "lmfs_lock_" });
   try {
