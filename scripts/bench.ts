@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/cli/parse_flags.ts";
 import { emitJson, info, runMain } from "../lib/cli/mod.ts";
 import { InputError } from "../lib/errors.ts";
 import { engineInfo, formatEngineInfo, initEngine } from "../lib/engine/mod.ts";
@@ -68,6 +68,8 @@ without the KV cache.
                 124M stand-in, written once to data/models/gpt2-standin, ~550 MB)
   --gpt2-small  with --only gpt2: the 2-layer stand-in in a temporary directory (a quick check)
   --gpt2-tokens N  new tokens to generate (default 256); --steps N fine-tuning steps (default 5)
+  --gpt2-batch N, --gpt2-accum N  fine-tuning micro-batch and micro-batches per step
+                (default 2 and 2, the finetune preset: 4 × 256 tokens per step)
   --json        one JSON object per line on stdout
 
 deno task bench --models [--only MODELS] [--budget SECONDS] [--data NAME|PATH]
@@ -80,7 +82,7 @@ validation bits per character against seconds into DIR (default data/results);
 notebooks/figures/.`;
 
 async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     strict: true,
     options: {
@@ -93,6 +95,8 @@ async function main(args: string[]): Promise<number> {
       gpt2: { type: "string" },
       "gpt2-small": { type: "boolean", default: false },
       "gpt2-tokens": { type: "string" },
+      "gpt2-batch": { type: "string" },
+      "gpt2-accum": { type: "string" },
       out: { type: "string" },
       "eval-seconds": { type: "string" },
       "write-readme": { type: "boolean", default: false },
@@ -117,13 +121,18 @@ async function main(args: string[]): Promise<number> {
   if (values.preset && !only.includes("quality")) {
     throw new InputError(`--preset goes with --only quality or --models`);
   }
-  if ((values.gpt2 || values["gpt2-small"] || values["gpt2-tokens"]) && !only.includes("gpt2")) {
-    throw new InputError(`--gpt2, --gpt2-small and --gpt2-tokens go with --only gpt2`);
+  const gpt2Flags = ["gpt2", "gpt2-small", "gpt2-tokens", "gpt2-batch", "gpt2-accum"] as const;
+  if (gpt2Flags.some((f) => values[f]) && !only.includes("gpt2")) {
+    throw new InputError(`--${gpt2Flags.join(", --")} go with --only gpt2`);
   }
-  const gpt2Tokens = values["gpt2-tokens"] === undefined ? 256 : Number(values["gpt2-tokens"]);
-  if (!Number.isInteger(gpt2Tokens) || gpt2Tokens < 1) {
-    throw new InputError(`--gpt2-tokens must be a positive integer`);
-  }
+  const positive = (flag: string, raw: string | undefined, fallback: number): number => {
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new InputError(`--${flag} must be a positive integer`);
+    return n;
+  };
+  const gpt2Tokens = positive("gpt2-tokens", values["gpt2-tokens"], 256);
+  const gpt2Batch = positive("gpt2-batch", values["gpt2-batch"], 2);
+  const gpt2Accum = positive("gpt2-accum", values["gpt2-accum"], 2);
   const steps = values.steps === undefined ? 30 : Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1) {
     throw new InputError(`--steps must be a positive integer`);
@@ -280,6 +289,8 @@ async function main(args: string[]): Promise<number> {
       dir: values.gpt2,
       small: values["gpt2-small"],
       tokens: gpt2Tokens,
+      batch: gpt2Batch,
+      accum: gpt2Accum,
       steps: values.steps === undefined ? 5 : steps,
       onInfo: json ? undefined : info,
     });
@@ -297,11 +308,13 @@ async function main(args: string[]): Promise<number> {
     show(
       "gpt2",
       { ...ft },
-      `fine-tune ${ft.batch} × ${ft.block}: ${Number(ft.secondsPerStep).toFixed(2)} s/step, ${
+      `fine-tune ${ft.accum} × ${ft.batch} × ${ft.block} tokens a step: ${
+        Number(ft.secondsPerStep).toFixed(2)
+      } s/step, ${
         Math.round(Number(ft.tokensPerSecond)).toLocaleString("en")
       } tokens/s (first step ${Number(ft.firstStepSeconds).toFixed(1)} s); peak resident memory ${
         mb(ft.peakRssBytes)
-      } (estimated training peak ${mb(ft.estimatedPeakBytes)})`,
+      } (the memory check's estimate ${mb(ft.estimatedPeakBytes)})`,
     );
   }
   return 0;

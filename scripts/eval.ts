@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/cli/parse_flags.ts";
 import { emitJson, info, progressLine, runMain } from "../lib/cli/mod.ts";
 import { loadModel } from "../lib/cli/load_model.ts";
 import { InputError } from "../lib/errors.ts";
@@ -49,7 +49,7 @@ function int(name: string, raw: string | undefined, min: number): number | undef
 }
 
 async function main(args: string[], { signal }: { signal: AbortSignal }): Promise<number> {
-  const { values: v } = parseArgs({
+  const { values: v } = parseFlags({
     args,
     strict: true,
     options: {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/cli/parse_flags.ts";
 import { join, resolve } from "node:path";
 import { emitJson, info, runMain } from "../lib/cli/mod.ts";
 import { InputError } from "../lib/errors.ts";
@@ -34,7 +34,7 @@ Options:
   -h, --help         this help`;
 
 async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     strict: true,
     options: {

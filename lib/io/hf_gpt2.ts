@@ -102,11 +102,11 @@ export function gptConfigFromHf(hf: Record<string, unknown>): HfGptConfig {
  * assert.deepEqual(Object.keys(out), ["wte.weight"]);
  * ```
  */
-export function weightsFromHf(
-  weights: Record<string, StoredTensor>,
+export function weightsFromHf<T = StoredTensor>(
+  weights: Record<string, T>,
   options: { tied?: boolean } = {},
-): Record<string, StoredTensor> {
-  const out: Record<string, StoredTensor> = {};
+): Record<string, T> {
+  const out: Record<string, T> = {};
   for (const [raw, tensor] of Object.entries(weights)) {
     const name = raw.startsWith("transformer.") ? raw.slice("transformer.".length) : raw;
     if (/^h\.\d+\.attn\.(bias|masked_bias)$/.test(name)) continue;

@@ -87,15 +87,17 @@ const small: Preset<GptConfig> = {
 /**
  * Fine-tuning a pretrained model (`--init DIR`, e.g. GPT-2 124M from
  * `deno task data gpt2`): the model's shapes and tokenizer come from DIR (the
- * `model` fields below are GPT-2 124M's, for `--help` and the memory check);
- * a context of 256 (the position table cropped), batch 4, a peak learning
- * rate 30 times lower than training from scratch (6e-5 → 6e-6 cosine after 20
- * warmup steps, as fine-tuning recipes for GPT-2 use), no dropout (it keeps
- * the fused attention kernel), 300 steps with evaluations every 50.
+ * `model` fields below are GPT-2 124M's, for `--help`); a context of 256 (the
+ * position table cropped), 4 × 256 tokens per step as two micro-batches of 2
+ * (one batch of 4 is estimated at ~5.3 GB, more than the wasm heap's 4 GB;
+ * two of 2 at ~3.8 GB), a peak learning rate 30 times lower than training
+ * from scratch (6e-5 → 6e-6 cosine after 20 warmup steps, as fine-tuning
+ * recipes for GPT-2 use), no dropout (it keeps the fused attention kernel),
+ * 300 steps with evaluations every 50.
  */
 const finetune: Preset<GptConfig> = {
   description:
-    "fine-tune a pretrained model (--init DIR, e.g. GPT-2): block 256, batch 4, lr 6e-5, 300 steps",
+    "fine-tune a pretrained model (--init DIR, e.g. GPT-2): block 256, batch 2 × 2, lr 6e-5, 300 steps",
   data: "tinyshakespeare",
   tokenizer: { kind: "bpe", vocabSize: 50257 },
   model: {
@@ -118,7 +120,8 @@ const finetune: Preset<GptConfig> = {
     beta2: 0.99,
     weightDecay: 0.1,
     gradClip: 1,
-    batchSize: 4,
+    batchSize: 2,
+    gradAccum: 2,
     evalInterval: 50,
     evalIters: 10,
   },

@@ -1,119 +1,132 @@
 /**
- * How much memory a GPT training step needs, estimated before anything is
- * allocated, so a run that cannot fit the wasm backend's heap (4 GiB: 32-bit
- * WebAssembly addresses) is refused with one line instead of crashing
- * mid-step. Counted in float32 values:
+ * Peak memory, estimated before anything is allocated, so a run that cannot
+ * fit is refused in one line instead of dying half-way (a wasm heap that
+ * cannot grow, a segmentation fault). The estimate adds up what autodiff
+ * keeps alive at the peak of a training step:
  *
- * - state: weights, AdamW's two moments (3 per parameter);
- * - gradients: one set while the backward pass runs, two while clipping
- *   (the clipped copy), three while accumulating micro-batches (the sum, the
- *   new gradients, their sum);
- * - activations kept for the backward pass, per layer ≈ 16·B·T·C (layer-norm
- *   outputs, q/k/v, the 4C-wide MLP before and after GELU, residuals) plus
- *   2·B·H·T² (attention scores and probabilities), and 3·B·T·V for the
- *   logits, their softmax and its gradient.
+ *     parameters      weights, gradients, AdamW's two moments, one update's temporaries
+ *     activations     batch × context × width × layers × (what each layer keeps for backward)
+ *     attention maps  batch × heads × context² × layers (scores, probabilities, their gradients)
+ *     logits          batch × context × vocabulary (logits, softmax, their gradient)
  *
- * The peak is the larger of the backward pass (state, gradients,
- * activations) and the optimizer step (state, all gradient copies). It is an
- * estimate: `deno task bench --only gpt2` measures the real peak.
+ * The per-layer factors were measured on the wasm backend's heap (see the
+ * memory tests, which check the estimate stays within 2× of the measured peak
+ * for three presets). Generation keeps no tape: weights, one forward pass of
+ * the context, the key/value cache and one row of logits.
  *
  * @module
  */
-import { InputError } from "../errors.ts";
+import type { BaseConfig, ModelName } from "../models/types.ts";
 
-/** The wasm backend's heap: 4 GiB. */
-export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
-
-/** What the estimate needs to know about a GPT. */
-export interface GptShape {
-  readonly vocabSize: number;
-  readonly blockSize: number;
-  readonly nLayer: number;
-  readonly nHead: number;
-  readonly nEmbd: number;
-}
-
-/** The estimate, in bytes. */
-export interface TrainingMemory {
-  /** Parameters. */
+/** What the estimate needs to know about a run. */
+export interface MemoryPlan {
+  /** Which model. */
+  readonly model: ModelName;
+  /** Its config (vocabSize included). */
+  readonly config: BaseConfig;
+  /** Number of parameters (from the planned shapes). */
   readonly params: number;
-  /** Weights and AdamW moments. */
-  readonly state: number;
-  /** Activations of one micro-batch. */
+  /** Sequences per step (training) or sampled in parallel (generation: 1). */
+  readonly batchSize: number;
+  /** Training (with gradients and optimizer state) or generation. */
+  readonly training: boolean;
+}
+
+/** An estimate in bytes, with its parts. */
+export interface MemoryEstimate {
+  /** The total. */
+  readonly bytes: number;
+  /** Weights, gradients and optimizer state. */
+  readonly params: number;
+  /** Layer activations kept for the backward pass. */
   readonly activations: number;
-  /** The estimated peak. */
-  readonly peak: number;
+  /** Attention maps. */
+  readonly attention: number;
+  /** Logits and their softmax and gradient. */
+  readonly logits: number;
 }
 
-/** Parameters of a GPT with tied embeddings and biases (the larger layout). */
-export function gptParams(c: GptShape): number {
-  const { vocabSize: V, blockSize: T, nLayer: L, nEmbd: C } = c;
-  return V * C + T * C + L * (12 * C * C + 13 * C) + 2 * C;
+const FLOAT = 4;
+
+/** Per-layer activation floats per token, as multiples of the model's widths. */
+interface Factors {
+  /** × the model width (nEmbd, or hidden for recurrent models). */
+  readonly width: number;
+  /** × the feed-forward width (attention models) or the gate width (recurrent). */
+  readonly inner: number;
+  /** × heads × context (per token, per layer) for attention maps. */
+  readonly attention: number;
 }
+
+const TRAIN_FACTORS: Record<ModelName, Factors> = {
+  gpt: { width: 24, inner: 4, attention: 6 },
+  transformer: { width: 24, inner: 4, attention: 6 },
+  "lstm-attention": { width: 15, inner: 6, attention: 6 },
+  "char-rnn": { width: 13, inner: 4, attention: 0 },
+  "word-rnn": { width: 16, inner: 16, attention: 0 },
+};
+
+/** Logits, their softmax and their gradient (and one temporary). */
+const LOGIT_COPIES = 4;
 
 /**
- * Estimates a GPT training step's peak memory.
+ * Estimates the peak memory of a training step or of generation, in bytes.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { estimateGptTraining, WASM_HEAP_BYTES } from "./memory_estimate.ts";
- * const gpt2 = { vocabSize: 50257, blockSize: 256, nLayer: 12, nHead: 12, nEmbd: 768 };
- * const m = estimateGptTraining(gpt2, { batchSize: 4, gradAccum: 1, gradClip: 1 });
- * assert.ok(m.params > 123e6 && m.params < 125e6); // 124M, the position table cropped to 256
- * assert.ok(m.peak < WASM_HEAP_BYTES); // fine-tuning GPT-2 124M at 4 × 256 fits
+ * import { estimateMemory } from "./memory_estimate.ts";
+ * const config = { vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128 };
+ * const small = estimateMemory({ model: "gpt", config, params: 800_000, batchSize: 12, training: true });
+ * const big = estimateMemory({ model: "gpt", config, params: 800_000, batchSize: 100_000, training: true });
+ * assert.ok(small.bytes < 200e6 && big.bytes > 100e9);
+ * assert.equal(big.bytes, big.params + big.activations + big.attention + big.logits);
  * ```
  */
-export function estimateGptTraining(
-  c: GptShape,
-  t: { batchSize: number; gradAccum: number; gradClip: number },
-): TrainingMemory {
-  const P = gptParams(c);
-  const { vocabSize: V, blockSize: T, nLayer: L, nHead: H, nEmbd: C } = c;
-  const B = t.batchSize;
-  const activations = L * (16 * B * T * C + 2 * B * H * T * T) + 3 * B * T * V;
-  const gradCopies = t.gradAccum > 1 ? 3 : t.gradClip > 0 ? 2 : 1;
-  const backward = 3 * P + (t.gradAccum > 1 ? 2 : 1) * P + activations;
-  const optimizer = 3 * P + gradCopies * P;
-  return {
-    params: P,
-    state: 4 * 3 * P,
-    activations: 4 * activations,
-    peak: 4 * Math.max(backward, optimizer),
-  };
-}
-
-function gb(bytes: number): string {
-  return `${(bytes / 1e9).toFixed(1)} GB`;
-}
-
-/**
- * Refuses, with one line, a GPT training run whose estimated peak does not
- * fit `limit` bytes (default the wasm heap, with a tenth kept for the
- * engine's own buffers).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkGptTrainingFits } from "./memory_estimate.ts";
- * const big = { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
- * assert.throws(() => checkGptTrainingFits(big, { batchSize: 16, gradAccum: 1, gradClip: 1 }), /would need about/);
- * ```
- */
-export function checkGptTrainingFits(
-  c: GptShape,
-  t: { batchSize: number; gradAccum: number; gradClip: number },
-  limit: number = WASM_HEAP_BYTES * 0.9,
-): TrainingMemory {
-  const m = estimateGptTraining(c, t);
-  if (m.peak > limit) {
-    throw new InputError(
-      `training this GPT (${(m.params / 1e6).toFixed(0)}M parameters) would need about ` +
-        `${gb(m.peak)} (weights and AdamW state ${gb(m.state)}, activations at batch ` +
-        `${t.batchSize} × ${c.blockSize} ${gb(m.activations)}), more than the ${
-          gb(limit)
-        } the wasm backend can use: lower --batch-size or --block-size (--set gradAccum=N keeps the tokens per step)`,
-    );
+export function estimateMemory(plan: MemoryPlan): MemoryEstimate {
+  const c = plan.config as BaseConfig & Record<string, unknown>;
+  const num = (key: string, fallback = 0): number =>
+    typeof c[key] === "number" ? c[key] as number : fallback;
+  const layers = num("nLayer", 1);
+  const width = num("nEmbd", num("hidden", 1));
+  const inner = innerWidth(plan.model, c, width);
+  const heads = plan.model === "lstm-attention" ? 1 : num("nHead", 0);
+  const context = plan.config.blockSize;
+  const V = plan.config.vocabSize;
+  if (!plan.training) {
+    // weights (and the file's copy while loading), one forward over the context, the cache
+    const tokens = context * plan.batchSize;
+    return parts({
+      params: 2 * plan.params * FLOAT,
+      activations: (2 * (width * 4 + inner) + 2 * layers * width) * tokens * FLOAT,
+      attention: heads * context * tokens * 2 * FLOAT,
+      logits: 2 * V * plan.batchSize * FLOAT,
+    });
   }
-  return m;
+  const f = TRAIN_FACTORS[plan.model];
+  const tokens = plan.batchSize * context;
+  const perLayer = f.width * width + f.inner * inner;
+  const attentionLayers = plan.model === "lstm-attention" ? 1 : layers;
+  const mapWidth = plan.model === "lstm-attention" && c.attention === "additive"
+    ? num("attentionDim", 1)
+    : 1;
+  return parts({
+    params: 5 * plan.params * FLOAT,
+    activations: layers * perLayer * tokens * FLOAT,
+    attention: f.attention * attentionLayers * heads * mapWidth * context * tokens * FLOAT,
+    logits: LOGIT_COPIES * V * tokens * FLOAT,
+  });
+}
+
+/** The wider inner activation of a layer: the feed-forward width, or the recurrent gates. */
+function innerWidth(model: ModelName, c: Record<string, unknown>, width: number): number {
+  if (model === "gpt") return 4 * width;
+  if (model === "transformer") return (c.dimFeedforward as number) ?? 4 * width;
+  if (model === "lstm-attention") return 4 * width;
+  if (model === "word-rnn" && c.cell === "gru") return 3 * width;
+  return width;
+}
+
+function parts(p: Omit<MemoryEstimate, "bytes">): MemoryEstimate {
+  return { bytes: p.params + p.activations + p.attention + p.logits, ...p };
 }

@@ -26,11 +26,3 @@ export {
   type SlidingWindowResult,
   slidingWindows,
 } from "./sliding_window.ts";
-export {
-  checkGptTrainingFits,
-  estimateGptTraining,
-  gptParams,
-  type GptShape,
-  type TrainingMemory,
-  WASM_HEAP_BYTES,
-} from "./memory_estimate.ts";

@@ -1,7 +1,7 @@
 /**
  * What GPT-2 124M costs on this machine: generation tokens/s with and without
- * the KV cache, fine-tuning seconds per step at batch × context 4 × 256 and
- * the tokens/s that implies, and the peak resident memory of each (each phase
+ * the KV cache, fine-tuning seconds per step of 4 × 256 tokens (the finetune
+ * preset's two micro-batches of 2 × 256) and the tokens/s that implies, and the peak resident memory of each (each phase
  * runs in a process of its own, `gpt2_worker.ts`).
  *
  * The model is `data/models/gpt2` when `deno task data gpt2` has fetched it,
@@ -26,8 +26,10 @@ export interface Gpt2BenchOptions {
   readonly tokens?: number;
   /** Fine-tuning steps timed after the first (default 5). */
   readonly steps?: number;
-  /** Fine-tuning batch (default 4). */
+  /** Fine-tuning micro-batch (default 2, the finetune preset's). */
   readonly batch?: number;
+  /** Micro-batches per step (default 2: 4 × 256 tokens per step). */
+  readonly accum?: number;
   /** Fine-tuning context (default 256, at most the model's). */
   readonly block?: number;
   /** Dataset to fine-tune on (default tinyshakespeare). */
@@ -91,7 +93,8 @@ export async function benchGpt2(options: Gpt2BenchOptions = {}): Promise<Gpt2Ben
     const ft = await runWorker([
       "finetune",
       dir,
-      options.batch ?? 4,
+      options.batch ?? 2,
+      options.accum ?? 2,
       block,
       options.steps ?? 5,
       options.data ?? "tinyshakespeare",

@@ -4,8 +4,9 @@
  *
  *     gpt2_worker.ts generate DIR TOKENS
  *       tokens/s for TOKENS new tokens with and without the KV cache
- *     gpt2_worker.ts finetune DIR BATCH BLOCK STEPS DATA
- *       seconds per fine-tuning step (the steps after the first), tokens/s,
+ *     gpt2_worker.ts finetune DIR BATCH ACCUM BLOCK STEPS DATA
+ *       seconds per fine-tuning step of ACCUM micro-batches of BATCH × BLOCK
+ *       (the steps after the first), tokens/s,
  *       through the same path as `train:gpt --init DIR` (weights, tokenizer,
  *       cropped context, memory estimate, AdamW, clipping)
  *
@@ -22,7 +23,7 @@ import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
 import { loadText } from "../../lib/data/load_text.ts";
 import { generate } from "../../lib/sample/mod.ts";
 import { train } from "../../lib/train/train.ts";
-import { estimateGptTraining } from "../../lib/train/memory_estimate.ts";
+import { estimateMemory } from "../../lib/train/memory_estimate.ts";
 
 let sampledPeak = 0;
 function sample(): void {
@@ -72,11 +73,13 @@ async function generation(dir: string, tokens: number): Promise<Record<string, u
 async function finetune(
   dir: string,
   batch: number,
+  accum: number,
   block: number,
   steps: number,
   data: string,
 ): Promise<Record<string, unknown>> {
   const flags = ["--init", dir, "--batch-size", String(batch), "--block-size", String(block)];
+  flags.push("--set", `gradAccum=${accum}`);
   const base = resolveTrainSettings(
     [...flags, "--max-iters", String(steps + 1), "--eval-interval", "1000000", "--eval-iters", "1"],
     "gpt",
@@ -89,10 +92,16 @@ async function finetune(
     ...settings.modelConfig,
     vocabSize: tokenizer.vocabSize,
   } as unknown as GptConfig;
-  const estimate = estimateGptTraining(config, settings.train);
   const model = new Gpt(config, settings.train.seed);
   try {
     model.params().load(weights);
+    const estimate = estimateMemory({
+      model: "gpt",
+      config,
+      params: model.params().count(),
+      batchSize: settings.train.batchSize,
+      training: true,
+    });
     const seconds: number[] = [];
     await train(model, ids, settings.train, {
       onStep: (e) => {
@@ -106,12 +115,13 @@ async function finetune(
       phase: "finetune",
       params: model.params().count(),
       batch,
+      accum,
       block,
       steps: timed,
       firstStepSeconds: seconds[1],
       secondsPerStep: perStep,
-      tokensPerSecond: (batch * block) / perStep,
-      estimatedPeakBytes: estimate.peak,
+      tokensPerSecond: (batch * accum * block) / perStep,
+      estimatedPeakBytes: estimate.bytes,
       peakRssBytes: peakRss(),
     };
   } finally {
@@ -122,9 +132,11 @@ async function finetune(
 if (import.meta.main) {
   await initEngine({ backend: "auto" });
   const [phase, dir, ...rest] = Deno.args;
-  const result = phase === "generate"
-    ? await generation(dir, Number(rest[0]))
-    : await finetune(dir, Number(rest[0]), Number(rest[1]), Number(rest[2]), rest[3]);
+  const result = phase === "generate" ? await generation(dir, Number(rest[0])) : await finetune(
+    dir,
+    ...(rest.slice(0, 4).map(Number) as [number, number, number, number]),
+    rest[4],
+  );
   // deno-lint-ignore no-console
   console.log(JSON.stringify(result));
 }
