@@ -9,7 +9,11 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import type { BaseConfig } from "../models/types.ts";
+import { getModelSpec } from "../presets/registry.ts";
+import { checkConfigAgainstWeights } from "../presets/weights_check.ts";
 import { readCheckpoint } from "../io/checkpoint.ts";
 import type { StoredTensor } from "../io/safetensors.ts";
 import { loadTokenizer } from "../tokenizers/load.ts";
@@ -38,7 +42,14 @@ export interface InitFrom {
  */
 export async function resolveInit(s: TrainSettings): Promise<InitFrom> {
   const path = s.init!;
-  const ckpt = await readCheckpoint(path);
+  const ckpt = await readCheckpoint(path, {
+    // weights decide: config.json must imply exactly the stored shapes, checked before reading them
+    checkConfig: ({ dir, model, config, shapes }) =>
+      checkConfigAgainstWeights(getModelSpec(model), config as unknown as BaseConfig, shapes, {
+        configWhere: join(dir, "config.json"),
+        weightsWhere: join(dir, "model.safetensors"),
+      }),
+  });
   if (ckpt.model !== s.model) {
     throw new InputError(
       `--init ${path} holds a ${ckpt.model} model; train:${s.model} fine-tunes a ${s.model} checkpoint`,
