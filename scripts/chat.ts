@@ -7,7 +7,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { info, runMain } from "../lib/cli/mod.ts";
+import { info, printHelp, runMain } from "../lib/cli/mod.ts";
 import { emptyPrompt, loadModel } from "../lib/cli/load_model.ts";
 import { SAMPLE_FLAGS, SAMPLE_HELP, sampleSettings } from "../lib/cli/sample_flags.ts";
 import { chatCommand, type ChatKnobs } from "../lib/cli/chat_commands.ts";
@@ -40,7 +40,7 @@ async function* lines(): AsyncGenerator<string> {
 async function main(args: string[], { signal }: { signal: AbortSignal }): Promise<number> {
   const { values } = parseArgs({ args, options: SAMPLE_FLAGS, strict: true });
   if (values.help) {
-    info(HELP);
+    printHelp(HELP);
     return 0;
   }
   const s = sampleSettings(values, 200);

@@ -82,7 +82,7 @@ export function sampleSettings(v: Record<string, unknown>, defaultLength: number
   const checkpoint = v.checkpoint as string | undefined;
   if (!checkpoint) {
     throw new InputError(
-      "--checkpoint is required: a run directory such as data/checkpoints/gpt/baby",
+      "--checkpoint is required: a run directory such as data/checkpoints/gpt/default",
     );
   }
   const settings: SampleSettings = {

@@ -38,7 +38,11 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   const started = performance.now();
   const engine = await initEngine({ backend: s.backend, blas: s.noBlas ? "off" : undefined });
   if (!s.json) info(`engine: ${formatEngineInfo(engine)}`);
-  for (const note of engine.notes) if (!s.json) info(`engine: ${note}`);
+  // `auto` trying tfjs-node first is routine: `deno task doctor` says once why it did not load
+  const notes = engine.notes.filter((n) =>
+    !(engine.requested === "auto" && n.startsWith("tensorflow:"))
+  );
+  for (const note of notes) if (!s.json) info(`engine: ${note}`);
 
   const resumed = s.resume ? await readResume(s) : undefined;
   const text = await loadText(s.data, {
@@ -62,7 +66,7 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
         `${data.train.length.toLocaleString("en")} training and ${
           data.val.length.toLocaleString("en")
         } ` +
-        `validation tokens`,
+        `${text.valSplit === "test" ? "test" : "validation"} tokens`,
     );
   }
 
@@ -212,6 +216,7 @@ function buildTokenizer(s: TrainSettings, text: { train: string; val: string }):
     vocabSize: s.tokenizer.vocabSize,
     minFreq: s.tokenizer.minFreq,
     split: s.tokenizer.split,
+    ...(s.tokenizer.unknown ? { unknown: true } : {}),
     onProgress: bar ? (done, total) => bar.update(done, total) : undefined,
   });
   bar?.finish(`${tok.vocabSize} tokens`);

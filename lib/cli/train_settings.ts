@@ -97,7 +97,9 @@ ${presets}
 
 Options:
   --preset NAME          recipe to start from (default: default)
-  --set key=value        override any model or training config field (repeatable)
+  --set key=value        override any model or training config field (repeatable);
+                         tokenizer fields: minFreq (word), unknownToken=true (char:
+                         map characters the training text lacks to one unknown token)
   --data NAME|PATH       dataset (tinyshakespeare, wikitext2, tinystories) or a UTF-8 file
   --tokenizer KIND       char, word or bpe
   --vocab-size N         vocabulary size (bpe, word)
@@ -204,7 +206,10 @@ export function resolveTrainSettings(
   const modelConfig: Record<string, unknown> = { ...preset.model };
   const train: Record<string, unknown> = { ...DEFAULT_TRAIN, ...preset.train };
   // tokenizer fields --set can change (word tokenizers only)
-  const tokenizerSets: Record<string, unknown> = { minFreq: preset.tokenizer.minFreq ?? 1 };
+  const tokenizerSets: Record<string, unknown> = {
+    minFreq: preset.tokenizer.minFreq ?? 1,
+    unknownToken: false,
+  };
   applySets(v.set ?? [], modelConfig, train, tokenizerSets);
 
   const set = (key: string, value: unknown) => {
@@ -252,6 +257,12 @@ export function resolveTrainSettings(
   if (setsMinFreq && kind !== "word") {
     throw new InputError(`--set minFreq applies to the word tokenizer only, not ${kind}`);
   }
+  const unknownToken = tokenizerSets.unknownToken as boolean;
+  if (unknownToken && kind !== "char") {
+    throw new InputError(
+      `--set unknownToken applies to the char tokenizer only (word has <unk>, BPE needs none), not ${kind}`,
+    );
+  }
   if (!Number.isInteger(minFreq) || minFreq < 1) {
     throw new InputError(`--set minFreq must be an integer ≥ 1; got ${minFreq}`);
   }
@@ -265,6 +276,7 @@ export function resolveTrainSettings(
       (samePreset ? preset.tokenizer.vocabSize : undefined) ??
       (kind === "bpe" ? 1024 : undefined),
     ...(kind === "word" && minFreq !== 1 ? { minFreq } : {}),
+    ...(unknownToken ? { unknown: true } : {}),
     ...(split ? { split } : {}),
   };
   spec.validate({ ...modelConfig, vocabSize: 1 } as BaseConfig);
