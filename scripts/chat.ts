@@ -60,6 +60,7 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
   const promptMark = () => interactive && Deno.stdout.writeSync(out.encode("\n> "));
   let context: number[] = [];
   let croppedNoticeShown = false;
+  let replies = 0;
   info(`chatting with ${model.name} from ${dir}; /help for commands, /quit to leave`);
   try {
     promptMark();
@@ -85,6 +86,11 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
           continue;
         }
         context = [...context, ...ids];
+        // piped: echo each turn so replies read as a transcript, not one run-on text
+        if (!interactive) {
+          Deno.stdout.writeSync(out.encode(`${replies > 0 ? "\n" : ""}> ${line}\n`));
+        }
+        replies++;
         const result = await generate(model, context, {
           maxNewTokens: knobs.length,
           temperature: knobs.temperature,

@@ -107,7 +107,7 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
       );
       if (resumed) info(`resuming from step ${resumed.state!.step}`);
     }
-    const progress = s.json ? undefined : new TrainProgress(s.train.maxIters);
+    const progress = s.json ? undefined : new TrainProgress(s.train.maxIters, s.train.timeBudget);
     const save = async (kind: "best" | "last", snap: { state: unknown; optimizer: unknown }) => {
       await writeCheckpoint(join(s.out, kind), {
         model: s.model,
