@@ -20,7 +20,7 @@ import type { LanguageModel, RecurrentState } from "../models/types.ts";
 import { AdamW } from "./adamw.ts";
 import { clipByGlobalNorm } from "./clip.ts";
 import { estimateLoss } from "./evaluate.ts";
-import { learningRate } from "./schedule.ts";
+import { learningRate, learningRateByTime } from "./schedule.ts";
 import type { TrainConfig } from "./config.ts";
 import { CHECKPOINT_FORMAT, type HistoryRow, type TrainerState } from "./checkpoint.ts";
 import type { StoredTensor } from "./safetensors.ts";
@@ -77,7 +77,7 @@ export interface TrainHooks {
   onEval?(event: EvalEvent): void;
   /** Saves a checkpoint: `best` on a new best, `last` at each evaluation and at the end. */
   save?(kind: "best" | "last", snapshot: Snapshot): void | Promise<void>;
-  /** Aborting finishes the current step, saves `last` and returns. */
+  /** Aborting finishes the current step, evaluates, saves `last` (and `best` if better), returns. */
   signal?: AbortSignal;
   /** Settings recorded in the trainer state (model, preset, data …). */
   settings?: Record<string, unknown>;
@@ -182,12 +182,23 @@ export async function train(
     await hooks.save?.("last", snapshot());
   };
 
+  const schedule = { ...config, decayIters: config.lrDecayIters };
+  let warmupEndSeconds: number | undefined;
   const lrAt = (s: number): number => {
-    if (!config.scheduleByTime || config.timeBudget <= 0 || s < config.warmupIters) {
-      return learningRate({ ...config, decayIters: config.lrDecayIters }, s);
+    if (!config.scheduleByTime || config.timeBudget <= 0) return learningRate(schedule, s);
+    // seconds at the end of warmup: the history row of step warmupIters (0 without warmup)
+    if (warmupEndSeconds === undefined && s >= config.warmupIters) {
+      warmupEndSeconds = config.warmupIters === 0
+        ? 0
+        : history.find((r) => r.step === config.warmupIters && r.loss !== undefined)?.seconds ??
+          trainSeconds;
     }
-    const ratio = Math.min(1, trainSeconds / config.timeBudget);
-    return config.minLr + 0.5 * (1 + Math.cos(Math.PI * ratio)) * (config.lr - config.minLr);
+    return learningRateByTime(schedule, {
+      it: s,
+      seconds: trainSeconds,
+      warmupEndSeconds: warmupEndSeconds ?? trainSeconds,
+      budget: config.timeBudget,
+    });
   };
 
   let stoppedBy: TrainResult["stoppedBy"] = "max-iters";
@@ -226,8 +237,10 @@ export async function train(
       });
       await new Promise((r) => setTimeout(r, 0)); // let Ctrl-C and timers run
     }
-    if (stoppedBy !== "signal" && lastEvalStep !== step) await evaluate();
-    else await hooks.save?.("last", snapshot());
+    // evaluate the final weights, on Ctrl-C too: best/ then holds the best state evaluated,
+    // never the untrained step-0 weights of a run stopped before its second evaluation
+    if (lastEvalStep !== step) await evaluate();
+    else if (stoppedBy === "signal") await hooks.save?.("last", snapshot());
     finalState = stateNow();
   } finally {
     optimizer.dispose();
