@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { callerPath } from "./run_dir.ts";
 import { InputError } from "../errors.ts";
 import type { BackendRequest } from "../engine/mod.ts";
 import { validateGenerateOptions } from "../sample/options.ts";
@@ -86,7 +87,7 @@ export function sampleSettings(v: Record<string, unknown>, defaultLength: number
     );
   }
   const settings: SampleSettings = {
-    checkpoint,
+    checkpoint: callerPath(checkpoint), // as typed, from the caller's directory
     prompt: (v.prompt as string | undefined) ?? "",
     length: num("length", v.length as string | undefined, defaultLength),
     temperature: num("temperature", v.temperature as string | undefined, 0.8),

@@ -22,6 +22,8 @@ import { writePlot } from "../plot/write_plot.ts";
 import { emitJson, formatBytes, info, progressLine } from "./output.ts";
 import type { TrainSettings } from "./train_settings.ts";
 import { TrainProgress } from "./train_progress.ts";
+import { checkRunDir, clearRunDir } from "./run_dir.ts";
+import { resumeSettings, type SavedSettings } from "./resume_settings.ts";
 import { emptyPrompt } from "./load_model.ts";
 import { generate } from "../sample/generate.ts";
 import { sampleWindows, SequentialStreams } from "../data/batching.ts";
@@ -36,6 +38,7 @@ function identity(s: TrainSettings): Record<string, unknown> {
 /** Runs a training command; returns the exit code (0, or 130 when interrupted). */
 export async function runTraining(s: TrainSettings, signal: AbortSignal): Promise<number> {
   const started = performance.now();
+  if (!s.resume) await checkRunDir(s.out, s.overwrite ?? false);
   const engine = await initEngine({ backend: s.backend, blas: s.noBlas ? "off" : undefined });
   if (!s.json) info(`engine: ${formatEngineInfo(engine)}`);
   // `auto` trying tfjs-node first is routine: `deno task doctor` says once why it did not load
@@ -45,6 +48,7 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   for (const note of notes) if (!s.json) info(`engine: ${note}`);
 
   const resumed = s.resume ? await readResume(s) : undefined;
+  if (resumed) s = resumeSettings(s, (resumed.state!.settings ?? {}) as SavedSettings);
   const text = await loadText(s.data, {
     mirror: s.mirror,
     dataDir: s.dataDir,
@@ -86,6 +90,7 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
       backend: engine.backend,
       blas: engine.blas?.vendor ?? null,
     };
+    if (!s.resume && s.overwrite) await clearRunDir(s.out);
     await Deno.mkdir(s.out, { recursive: true });
     const log = await Deno.open(join(s.out, "log.jsonl"), {
       create: true,
@@ -254,17 +259,7 @@ async function readResume(s: TrainSettings) {
       `--resume: ${ckpt.dir} has no trainer or optimizer state; cannot continue it`,
     );
   }
-  const saved = ckpt.state.settings as Record<string, unknown>;
-  const now = identity(s);
-  for (const key of Object.keys(now)) {
-    if (JSON.stringify(saved[key]) !== JSON.stringify(now[key])) {
-      throw new InputError(
-        `--resume: ${key} differs from the checkpoint's (${JSON.stringify(saved[key])} there, ` +
-          `${JSON.stringify(now[key])} now); use the same flags, or a new --out`,
-      );
-    }
-  }
-  return ckpt;
+  return ckpt; // its settings replace the flags' (resumeSettings), or refuse a contradiction
 }
 
 function downloadProgress(json: boolean) {

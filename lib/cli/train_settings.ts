@@ -7,9 +7,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { defaultDataDir } from "../data/paths.ts";
 import { findDataset } from "../data/registry.ts";
 import {
   getModelSpec,
@@ -19,6 +17,7 @@ import {
 } from "../models/registry.ts";
 import type { BaseConfig } from "../models/types.ts";
 import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
+import { callerPath, dataArgument, defaultRunDir } from "./run_dir.ts";
 import type { BackendRequest } from "../engine/mod.ts";
 
 /** A training run, fully resolved. */
@@ -51,6 +50,18 @@ export interface TrainSettings {
   readonly json: boolean;
   /** Tokens to sample at the end (0: none). */
   readonly sample: number;
+  /** Replace a run already in `out` (`--overwrite`). */
+  readonly overwrite?: boolean;
+  /** What the user typed, as opposed to what presets and defaults filled in (for `--resume`). */
+  readonly given?: GivenFlags;
+}
+
+/** The flags given on the command line and the keys of their `--set`s. */
+export interface GivenFlags {
+  /** Long names of the flags given (`data`, `max-iters` …). */
+  readonly flags: readonly string[];
+  /** Keys set with `--set key=value`. */
+  readonly sets: readonly string[];
 }
 
 const FLAGS = {
@@ -72,6 +83,7 @@ const FLAGS = {
   patience: { type: "string" },
   out: { type: "string" },
   resume: { type: "boolean", default: false },
+  overwrite: { type: "boolean", default: false },
   backend: { type: "string" },
   "no-blas": { type: "boolean", default: false },
   mirror: { type: "string" },
@@ -90,7 +102,8 @@ export function trainHelp(model?: string): string {
   return `Usage: deno task train:${model ?? "<model>"} [options]
 
 Trains a model, saving best/ and last/ checkpoints, log.jsonl and loss plots in the
-run directory (default data/checkpoints/<model>/<preset>/).
+run directory (default data/checkpoints/<model>/<preset>/, or <preset>-<data>/ when
+--data is not the preset's own).
 
 Presets:
 ${presets}
@@ -109,7 +122,10 @@ Options:
   --batch-size N, --block-size N, --lr X, --seed N
   --eval-interval N, --eval-iters N, --patience N
   --out DIR              run directory
-  --resume               continue the run in --out from last/
+  --resume               continue the run in --out from last/ (model and data settings
+                         come from the checkpoint)
+  --overwrite            replace the run already in --out (without it, training into a
+                         run directory that holds a run is refused)
   --backend NAME         auto, tensorflow, wasm, cpu or webgpu (default auto)
   --no-blas              do not use a system BLAS library
   --mirror DIR|URL       dataset mirror (default: $LMFS_DATA_MIRROR)
@@ -195,6 +211,11 @@ export function resolveTrainSettings(
   fixedModel?: string,
 ): TrainSettings & { help: boolean } {
   const { values: v } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false });
+  if (v.resume && v.overwrite) {
+    throw new InputError(
+      "--resume continues the run in --out and --overwrite replaces it: give one",
+    );
+  }
   const modelName = v.model ?? fixedModel;
   if (fixedModel && v.model && v.model !== fixedModel) {
     throw new InputError(`this task trains ${fixedModel}; --model ${v.model} does not apply`);
@@ -266,7 +287,7 @@ export function resolveTrainSettings(
   if (!Number.isInteger(minFreq) || minFreq < 1) {
     throw new InputError(`--set minFreq must be an integer ≥ 1; got ${minFreq}`);
   }
-  const data = v.data ?? preset.data;
+  const data = v.data === undefined ? preset.data : dataArgument(v.data);
   const samePreset = kind === preset.tokenizer.kind;
   const split = kind !== "word" ? undefined : (samePreset ? preset.tokenizer.split : undefined) ??
     (findDataset(data)?.name === "wikitext2" ? "whitespace" : undefined);
@@ -294,12 +315,19 @@ export function resolveTrainSettings(
     tokenizer,
     modelConfig,
     train: train as unknown as TrainConfig,
-    out: v.out ?? join(defaultDataDir(), "checkpoints", spec.name, presetName),
+    out: v.out !== undefined
+      ? callerPath(v.out)
+      : defaultRunDir(spec.name, presetName, data, preset.data),
     resume: v.resume,
+    overwrite: v.overwrite,
+    given: {
+      flags: Object.entries(v).filter(([, x]) => x !== undefined && x !== false).map(([k]) => k),
+      sets: (v.set ?? []).map((item) => item.split("=")[0].trim()),
+    },
     backend,
     noBlas: v["no-blas"],
     mirror: v.mirror,
-    dataDir: v["data-dir"],
+    dataDir: v["data-dir"] === undefined ? undefined : callerPath(v["data-dir"]),
     json: v.json,
     sample: int("sample", v.sample, 0) ?? 300,
   };
