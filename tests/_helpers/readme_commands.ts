@@ -22,7 +22,7 @@ export function shLines(markdown: string): string[] {
   const lines: string[] = [];
   const blocks = markdown.matchAll(/^```sh\n([\s\S]*?)^```/gm);
   for (const [, body] of blocks) {
-    const joined = body.replace(/\\\n\s*/g, " ");
+    const joined = body.replace(/\s*\\\n\s*/g, " ");
     for (const raw of joined.split("\n")) {
       const line = stripComment(raw).trim();
       if (line) lines.push(line);
