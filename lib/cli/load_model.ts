@@ -6,8 +6,8 @@
  * @module
  */
 import { InputError } from "../errors.ts";
-import { readCheckpoint } from "../train/checkpoint.ts";
-import { getModelSpec } from "../models/registry.ts";
+import { readCheckpoint } from "../io/checkpoint.ts";
+import { getModelSpec } from "../presets/registry.ts";
 import type { BaseConfig, LanguageModel } from "../models/types.ts";
 import { loadTokenizer } from "../tokenizers/load.ts";
 import type { Tokenizer } from "../tokenizers/types.ts";

@@ -9,7 +9,7 @@
  */
 import { resolve } from "node:path";
 import { InputError } from "../errors.ts";
-import type { TokenizerChoice } from "../models/registry.ts";
+import type { TokenizerChoice } from "../presets/preset.ts";
 import { type TrainConfig, validateTrainConfig } from "../train/config.ts";
 import type { TrainSettings } from "./train_settings.ts";
 

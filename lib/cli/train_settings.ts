@@ -14,7 +14,7 @@ import {
   getPreset,
   type ModelSpec,
   type TokenizerChoice,
-} from "../models/registry.ts";
+} from "../presets/registry.ts";
 import type { BaseConfig } from "../models/types.ts";
 import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
 import { callerPath, dataArgument, defaultRunDir } from "./run_dir.ts";

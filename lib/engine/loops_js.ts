@@ -8,7 +8,7 @@
  * @module
  */
 import type { Slab } from "./heap.ts";
-import type { AdamWStep, Loops } from "./loops.ts";
+import type { AdamWStep, Loops } from "./loop_types.ts";
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;

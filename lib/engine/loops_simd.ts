@@ -9,7 +9,7 @@
  * @module
  */
 import type { Slab } from "./heap.ts";
-import type { Loops } from "./loops.ts";
+import type { Loops } from "./loop_types.ts";
 import { jsLoops } from "./loops_js.ts";
 import { ELEMENTWISE_MACROS, ELEMENTWISE_SOURCE } from "./simd_elementwise.ts";
 import { ROW_MACROS, ROWS_SOURCE } from "./simd_rows.ts";

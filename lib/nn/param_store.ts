@@ -10,7 +10,7 @@ import { tf } from "../engine/tf.ts";
 import { InputError } from "../errors.ts";
 import type { Rng } from "../rng.ts";
 import { type Init, initValues } from "./init.ts";
-import type { StoredTensor } from "../train/safetensors.ts";
+import type { StoredTensor } from "../io/safetensors.ts";
 
 /** One named parameter. */
 export interface Param {

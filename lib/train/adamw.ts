@@ -17,7 +17,7 @@
 import { adamWUpdate, tf } from "../engine/mod.ts";
 import { InputError } from "../errors.ts";
 import type { Param } from "../nn/param_store.ts";
-import type { StoredTensor } from "./safetensors.ts";
+import type { StoredTensor } from "../io/safetensors.ts";
 
 /** AdamW hyper-parameters (PyTorch's names and defaults). */
 export interface AdamWOptions {

@@ -1,6 +1,6 @@
 /**
- * Training: one loop for every model, AdamW, clipping, the schedule,
- * evaluation metrics and checkpoints.
+ * Training: one loop for every model, AdamW, clipping, the schedule and
+ * evaluation metrics (checkpoint files live in `../io/`).
  *
  * @module
  */
@@ -24,19 +24,3 @@ export {
   type TimeProgress,
 } from "./schedule.ts";
 export { bitsPerChar, estimateLoss, perplexity } from "./evaluate.ts";
-export {
-  type Checkpoint,
-  CHECKPOINT_FORMAT,
-  type HistoryRow,
-  readCheckpoint,
-  resolveCheckpointDir,
-  type TrainerState,
-  writeCheckpoint,
-} from "./checkpoint.ts";
-export {
-  decodeSafetensors,
-  encodeSafetensors,
-  type SafetensorsFile,
-  type StoredTensor,
-} from "./safetensors.ts";
-export { recoverDir, writeDirAtomic } from "./atomic.ts";

@@ -22,8 +22,8 @@ import { clipByGlobalNorm } from "./clip.ts";
 import { estimateLoss } from "./evaluate.ts";
 import { learningRate, learningRateByTime } from "./schedule.ts";
 import type { TrainConfig } from "./config.ts";
-import { CHECKPOINT_FORMAT, type HistoryRow, type TrainerState } from "./checkpoint.ts";
-import type { StoredTensor } from "./safetensors.ts";
+import { CHECKPOINT_FORMAT, type HistoryRow, type TrainerState } from "../io/checkpoint.ts";
+import type { StoredTensor } from "../io/safetensors.ts";
 
 /** Token ids of the two splits. */
 export interface TrainData {

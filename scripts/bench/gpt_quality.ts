@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { GPT_PRESETS } from "../../lib/models/gpt_presets.ts";
+import { GPT_PRESETS } from "../../lib/presets/gpt_presets.ts";
 import { InputError } from "../../lib/errors.ts";
 import { ensureDatasetFile } from "../../lib/data/download.ts";
 import { getDataset } from "../../lib/data/registry.ts";

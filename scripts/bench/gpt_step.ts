@@ -9,7 +9,7 @@
  */
 import { initEngine } from "../../lib/engine/mod.ts";
 import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
-import { GPT_PRESETS } from "../../lib/models/gpt_presets.ts";
+import { GPT_PRESETS } from "../../lib/presets/gpt_presets.ts";
 import { DEFAULT_TRAIN } from "../../lib/train/config.ts";
 import { train } from "../../lib/train/train.ts";
 import { Rng } from "../../lib/rng.ts";

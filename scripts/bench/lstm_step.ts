@@ -18,7 +18,7 @@ import {
   LstmAttention,
   type LstmAttentionConfig,
 } from "../../lib/models/lstm_attention.ts";
-import { LSTM_ATTENTION_PRESETS } from "../../lib/models/lstm_attention_presets.ts";
+import { LSTM_ATTENTION_PRESETS } from "../../lib/presets/lstm_attention_presets.ts";
 import { stepBench, type StepResult, timeSteps, torchStep } from "./step_timing.ts";
 
 /** One configuration's result: `lstm` (ours, attention none), `lstm + dot`, `lstm + additive`, or `pytorch …`. */

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { emitJson, info } from "../../lib/cli/mod.ts";
 import { InputError } from "../../lib/errors.ts";
 import { engineInfo, formatEngineInfo } from "../../lib/engine/mod.ts";
-import { modelNames } from "../../lib/models/registry.ts";
+import { modelNames } from "../../lib/presets/registry.ts";
 import { writePlot } from "../../lib/plot/write_plot.ts";
 import { runModelComparison } from "./models.ts";
 import { comparisonSpec, resultsMarkdown, spliceReadme } from "./results_table.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 import { CharRnn, type CharRnnConfig } from "../../lib/models/char_rnn.ts";
-import { CHAR_RNN_PRESETS } from "../../lib/models/char_rnn_presets.ts";
+import { CHAR_RNN_PRESETS } from "../../lib/presets/char_rnn_presets.ts";
 import { stepBench, type StepResult, timeSteps, torchStep } from "./step_timing.ts";
 
 /** One configuration's result: `bptt` (hand-written, ours), `autodiff` (ours, unrolled), or `pytorch …`. */

@@ -10,7 +10,7 @@
  * @module
  */
 import { WordRnn, type WordRnnConfig } from "../../lib/models/word_rnn.ts";
-import { WORD_RNN_PRESETS } from "../../lib/models/word_rnn_presets.ts";
+import { WORD_RNN_PRESETS } from "../../lib/presets/word_rnn_presets.ts";
 import { stepBench, type StepResult, timeSteps, torchStep } from "./step_timing.ts";
 
 /** The default preset's vocabulary size on Tiny Shakespeare. */

@@ -3,7 +3,7 @@
  * forever, each one's weights filled with its step number, so a test can
  * SIGKILL it mid-save and check what survives. Usage: checkpoint_writer.ts DIR
  */
-import { writeCheckpoint } from "../../lib/train/checkpoint.ts";
+import { writeCheckpoint } from "../../lib/io/checkpoint.ts";
 
 const dir = Deno.args[0];
 const size = 1_000_000; // 4 MB of weights: long enough for a kill to land mid-write

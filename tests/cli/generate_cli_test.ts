@@ -3,7 +3,7 @@ import { runScript } from "../_helpers/run_script.ts";
 import { ROOT } from "../_helpers/paths.ts";
 import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
 import { CharTokenizer } from "../../lib/tokenizers/mod.ts";
-import { writeCheckpoint } from "../../lib/train/checkpoint.ts";
+import { writeCheckpoint } from "../../lib/io/checkpoint.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "lmfs_gen_" });
 const tokenizer = CharTokenizer.train(

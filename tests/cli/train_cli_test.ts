@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runScript } from "../_helpers/run_script.ts";
 import { ROOT, SHARED_DATA } from "../_helpers/paths.ts";
-import { readCheckpoint } from "../../lib/train/checkpoint.ts";
+import { readCheckpoint } from "../../lib/io/checkpoint.ts";
 
 const env = { LMFS_DATA_MIRROR: SHARED_DATA };
 

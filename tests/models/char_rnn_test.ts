@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { initEngine, tf } from "../../lib/engine/mod.ts";
 import { InputError } from "../../lib/errors.ts";
 import { CharRnn, type CharRnnConfig } from "../../lib/models/char_rnn.ts";
-import { CHAR_RNN_PRESETS } from "../../lib/models/char_rnn_presets.ts";
-import { getModelSpec } from "../../lib/models/registry.ts";
+import { CHAR_RNN_PRESETS } from "../../lib/presets/char_rnn_presets.ts";
+import { getModelSpec } from "../../lib/presets/registry.ts";
 import { generate } from "../../lib/sample/mod.ts";
 import { train } from "../../lib/train/train.ts";
-import type { StoredTensor } from "../../lib/train/safetensors.ts";
+import type { StoredTensor } from "../../lib/io/safetensors.ts";
 import { charIds, SHORT_RUN } from "../_helpers/tiny_models.ts";
 import { maxAbsDiff } from "../_helpers/tensors.ts";
 

@@ -3,7 +3,7 @@ import { tf } from "../../lib/engine/mod.ts";
 import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
 import { InputError } from "../../lib/errors.ts";
 import { generate } from "../../lib/sample/mod.ts";
-import type { StoredTensor } from "../../lib/train/safetensors.ts";
+import type { StoredTensor } from "../../lib/io/safetensors.ts";
 import { maxAbsDiff } from "../_helpers/tensors.ts";
 
 interface Case {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { initEngine, tf } from "../../lib/engine/mod.ts";
-import { getModelSpec, getPreset } from "../../lib/models/registry.ts";
+import { getModelSpec, getPreset } from "../../lib/presets/registry.ts";
 import type { BaseConfig } from "../../lib/models/types.ts";
 import { Rng } from "../../lib/rng.ts";
 

@@ -6,13 +6,13 @@ import {
   type LstmAttentionConfig,
   validateLstmAttentionConfig,
 } from "../../lib/models/lstm_attention.ts";
-import { getModelSpec } from "../../lib/models/registry.ts";
+import { getModelSpec } from "../../lib/presets/registry.ts";
 import { ParamStore } from "../../lib/nn/param_store.ts";
 import { PastAttention, pastMask } from "../../lib/nn/past_attention.ts";
 import { Rng } from "../../lib/rng.ts";
 import { generate } from "../../lib/sample/mod.ts";
 import { train } from "../../lib/train/train.ts";
-import type { StoredTensor } from "../../lib/train/safetensors.ts";
+import type { StoredTensor } from "../../lib/io/safetensors.ts";
 import { charIds, SHORT_RUN } from "../_helpers/tiny_models.ts";
 import { maxAbsDiff } from "../_helpers/tensors.ts";
 

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { tf } from "../../lib/engine/mod.ts";
 import { InputError } from "../../lib/errors.ts";
 import { Transformer, type TransformerConfig } from "../../lib/models/transformer.ts";
-import { TRANSFORMER_PRESETS } from "../../lib/models/transformer_presets.ts";
+import { TRANSFORMER_PRESETS } from "../../lib/presets/transformer_presets.ts";
 import { ParamStore } from "../../lib/nn/param_store.ts";
 import { TransformerBlock } from "../../lib/nn/transformer_block.ts";
 import { Rng } from "../../lib/rng.ts";
 import { generate } from "../../lib/sample/mod.ts";
-import type { StoredTensor } from "../../lib/train/safetensors.ts";
+import type { StoredTensor } from "../../lib/io/safetensors.ts";
 import { maxAbsDiff } from "../_helpers/tensors.ts";
 
 type Dumped = { shape: number[]; data: number[] };

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { initEngine, tf } from "../../lib/engine/mod.ts";
 import { InputError } from "../../lib/errors.ts";
-import { getModelSpec } from "../../lib/models/registry.ts";
+import { getModelSpec } from "../../lib/presets/registry.ts";
 import { WordRnn, type WordRnnConfig } from "../../lib/models/word_rnn.ts";
-import { WORD_RNN_PRESETS } from "../../lib/models/word_rnn_presets.ts";
+import { WORD_RNN_PRESETS } from "../../lib/presets/word_rnn_presets.ts";
 import { generate } from "../../lib/sample/mod.ts";
 import { WordTokenizer } from "../../lib/tokenizers/word.ts";
-import type { StoredTensor } from "../../lib/train/safetensors.ts";
+import type { StoredTensor } from "../../lib/io/safetensors.ts";
 import { train } from "../../lib/train/train.ts";
 import { maxAbsDiff } from "../_helpers/tensors.ts";
 import { SHORT_RUN } from "../_helpers/tiny_models.ts";

@@ -4,7 +4,7 @@ import { InputError } from "../../lib/errors.ts";
 import { Lstm } from "../../lib/nn/lstm.ts";
 import { lstmLayer, lstmLayerAutodiff } from "../../lib/nn/lstm_layer.ts";
 import { ParamStore } from "../../lib/nn/param_store.ts";
-import type { StoredTensor } from "../../lib/train/safetensors.ts";
+import type { StoredTensor } from "../../lib/io/safetensors.ts";
 import { Rng } from "../../lib/rng.ts";
 import { assertGradientsMatch } from "../_helpers/gradcheck.ts";
 import { maxAbsDiff, randn, randomLayerWeights } from "../_helpers/tensors.ts";

@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { findNotebookPython } from "../../lib/cli/python.ts";
-import { missingJupyterReason, notebooksRequired } from "../../lib/notebook/availability.ts";
-import { stringifyNotebook } from "../../lib/notebook/notebook_file.ts";
+import { missingJupyterReason, notebooksRequired } from "../../lib/notebook_runner/availability.ts";
+import { stringifyNotebook } from "../../lib/notebook_runner/notebook_file.ts";
 
 const choice = await findNotebookPython();
 

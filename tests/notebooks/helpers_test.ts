@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { isQuick, pick } from "../../lib/notebook/quick.ts";
 import { showEngine, showMarkdown, showText } from "../../lib/notebook/display.ts";
-import { kernelSpec, writeKernelSpec } from "../../lib/notebook/kernelspec.ts";
-import { findNotebooks, notebooksRequired } from "../../lib/notebook/availability.ts";
+import { kernelSpec, writeKernelSpec } from "../../lib/notebook_runner/kernelspec.ts";
+import { findNotebooks, notebooksRequired } from "../../lib/notebook_runner/availability.ts";
 
 Deno.test("isQuick() and pick() follow LMFS_QUICK=1 exactly", () => {
   for (const [value, quick] of [["1", true], ["0", false], ["true", false], [undefined, false]]) {

@@ -6,15 +6,15 @@ import {
   type Notebook,
   parseNotebook,
   stringifyNotebook,
-} from "../../lib/notebook/notebook_file.ts";
+} from "../../lib/notebook_runner/notebook_file.ts";
 import {
   NOTEBOOK_MAX_BYTES,
   NOTEBOOK_WARN_BYTES,
   runStamp,
   writeExecuted,
-} from "../../lib/notebook/write_run.ts";
-import { formatRun } from "../../lib/notebook/report.ts";
-import { stripAnsi } from "../../lib/notebook/run_result.ts";
+} from "../../lib/notebook_runner/write_run.ts";
+import { formatRun } from "../../lib/notebook_runner/report.ts";
+import { stripAnsi } from "../../lib/notebook_runner/run_result.ts";
 
 const SMOKE = fileURLToPath(new URL("./fixtures/smoke.ipynb", import.meta.url));
 

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { relative } from "node:path";
-import { findNotebooks } from "../../lib/notebook/availability.ts";
-import { formatRun } from "../../lib/notebook/report.ts";
-import { QUICK_BUDGET_SECONDS, runNotebook } from "../../lib/notebook/run_notebook.ts";
+import { findNotebooks } from "../../lib/notebook_runner/availability.ts";
+import { formatRun } from "../../lib/notebook_runner/report.ts";
+import { QUICK_BUDGET_SECONDS, runNotebook } from "../../lib/notebook_runner/run_notebook.ts";
 import { ROOT } from "../_helpers/paths.ts";
 import { jupyterTest } from "./_jupyter.ts";
 

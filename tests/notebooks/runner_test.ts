@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { engineOf, outputsOf } from "../../lib/notebook/notebook_file.ts";
-import { runNotebook } from "../../lib/notebook/run_notebook.ts";
-import { formatRun } from "../../lib/notebook/report.ts";
+import { engineOf, outputsOf } from "../../lib/notebook_runner/notebook_file.ts";
+import { runNotebook } from "../../lib/notebook_runner/run_notebook.ts";
+import { formatRun } from "../../lib/notebook_runner/report.ts";
 import { VEGA_LITE_MIME } from "../../lib/plot/jupyter.ts";
 import { jupyterTest, writeNotebook } from "./_jupyter.ts";
 

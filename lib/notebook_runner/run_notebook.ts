@@ -16,7 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { KERNEL_NAME, kernelSpec, writeKernelSpec } from "./kernelspec.ts";
 import { NBCLIENT_SCRIPT, type NbclientArgs, type NbclientResult } from "./nbclient_script.ts";
 import { parseNotebook } from "./notebook_file.ts";
-import { QUICK_ENV } from "./quick.ts";
+import { QUICK_ENV } from "../notebook/quick.ts";
 import { type NotebookRun, toRun } from "./run_result.ts";
 
 export { stripAnsi } from "./run_result.ts";

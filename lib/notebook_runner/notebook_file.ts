@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ENGINE_PREFIX } from "./display.ts";
+import { ENGINE_PREFIX } from "../notebook/display.ts";
 
 /** One output of a code cell. */
 export interface NotebookOutput {

@@ -10,8 +10,8 @@
  *
  * @module
  */
-import type { WordRnnConfig } from "./word_rnn.ts";
-import type { Preset } from "./registry.ts";
+import type { WordRnnConfig } from "../models/word_rnn.ts";
+import type { Preset } from "./preset.ts";
 
 const TRAIN = {
   warmupIters: 50,

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Preset } from "./registry.ts";
-import type { TransformerConfig } from "./transformer.ts";
+import type { Preset } from "./preset.ts";
+import type { TransformerConfig } from "../models/transformer.ts";
 
 const paper = {
   positional: "sinusoidal",

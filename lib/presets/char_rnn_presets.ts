@@ -9,8 +9,8 @@
  *
  * @module
  */
-import type { CharRnnConfig } from "./char_rnn.ts";
-import type { Preset } from "./registry.ts";
+import type { CharRnnConfig } from "../models/char_rnn.ts";
+import type { Preset } from "./preset.ts";
 
 /** Presets by name. */
 export const CHAR_RNN_PRESETS: Record<string, Preset<CharRnnConfig>> = {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readCheckpoint } from "../../lib/train/checkpoint.ts";
+import { readCheckpoint } from "../../lib/io/checkpoint.ts";
 
 const writer = new URL("../_helpers/checkpoint_writer.ts", import.meta.url).pathname;
 

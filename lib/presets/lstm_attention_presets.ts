@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { LstmAttentionConfig } from "./lstm_attention.ts";
-import type { Preset } from "./registry.ts";
+import type { LstmAttentionConfig } from "../models/lstm_attention.ts";
+import type { Preset } from "./preset.ts";
 
 /** Presets by name. */
 export const LSTM_ATTENTION_PRESETS: Record<string, Preset<LstmAttentionConfig>> = {

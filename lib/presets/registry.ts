@@ -7,51 +7,28 @@
  * @module
  */
 import { InputError } from "../errors.ts";
-import type { TrainConfig } from "../train/config.ts";
-import { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "./char_rnn.ts";
+import { CharRnn, type CharRnnConfig, validateCharRnnConfig } from "../models/char_rnn.ts";
 import { CHAR_RNN_PRESETS } from "./char_rnn_presets.ts";
-import { Gpt, type GptConfig, validateGptConfig } from "./gpt.ts";
+import { Gpt, type GptConfig, validateGptConfig } from "../models/gpt.ts";
 import { GPT_PRESETS } from "./gpt_presets.ts";
-import { validateWordRnnConfig, WordRnn, type WordRnnConfig } from "./word_rnn.ts";
+import { validateWordRnnConfig, WordRnn, type WordRnnConfig } from "../models/word_rnn.ts";
 import { WORD_RNN_PRESETS } from "./word_rnn_presets.ts";
-import type { WordSplit } from "../tokenizers/types.ts";
 import {
   LstmAttention,
   type LstmAttentionConfig,
   validateLstmAttentionConfig,
-} from "./lstm_attention.ts";
+} from "../models/lstm_attention.ts";
 import { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
-import { Transformer, type TransformerConfig, validateTransformerConfig } from "./transformer.ts";
+import {
+  Transformer,
+  type TransformerConfig,
+  validateTransformerConfig,
+} from "../models/transformer.ts";
 import { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
-import type { BaseConfig, LanguageModel, ModelName } from "./types.ts";
+import type { BaseConfig, LanguageModel, ModelName } from "../models/types.ts";
+import type { Preset, TokenizerChoice } from "./preset.ts";
 
-/** Tokenizer settings of a preset. */
-export interface TokenizerChoice {
-  /** Which tokenizer. */
-  readonly kind: "char" | "word" | "bpe";
-  /** BPE: total vocabulary; word: maximum vocabulary. */
-  readonly vocabSize?: number;
-  /** Word: keep only words seen at least this often (default 1). */
-  readonly minFreq?: number;
-  /** Word: how lines are cut into words (default: whitespace for WikiText-2, else punctuation). */
-  readonly split?: WordSplit;
-  /** Char: an unknown token for characters the training text lacks (`--set unknownToken=true`). */
-  readonly unknown?: boolean;
-}
-
-/** A named recipe: model config, training options, data and tokenizer. */
-export interface Preset<C extends BaseConfig> {
-  /** One line for `--help`. */
-  readonly description: string;
-  /** Dataset name or path. */
-  readonly data: string;
-  /** Tokenizer. */
-  readonly tokenizer: TokenizerChoice;
-  /** Model config without `vocabSize`. */
-  readonly model: Omit<C, "vocabSize">;
-  /** Training options (the rest take `DEFAULT_TRAIN`). */
-  readonly train: Partial<TrainConfig>;
-}
+export type { Preset, TokenizerChoice } from "./preset.ts";
 
 /** Everything the CLI needs to know about one model. */
 export interface ModelSpec<C extends BaseConfig = BaseConfig> {

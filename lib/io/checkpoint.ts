@@ -18,7 +18,7 @@ import type { RngState } from "../rng.ts";
 import type { StreamState } from "../data/batching.ts";
 import { decodeSafetensors, encodeSafetensors, type StoredTensor } from "./safetensors.ts";
 import { recoverDir, writeDirAtomic } from "./atomic.ts";
-import { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "../models/hf_gpt2.ts";
+import { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
 
 /** Version of the checkpoint layout; bumped on incompatible changes. */
 export const CHECKPOINT_FORMAT = 1;

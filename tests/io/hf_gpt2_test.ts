@@ -3,7 +3,7 @@ import { tf } from "../../lib/engine/mod.ts";
 import { Gpt, type GptConfig } from "../../lib/models/gpt.ts";
 import { loadModel } from "../../lib/cli/load_model.ts";
 import { BpeTokenizer } from "../../lib/tokenizers/mod.ts";
-import { encodeSafetensors, type StoredTensor } from "../../lib/train/safetensors.ts";
+import { encodeSafetensors, type StoredTensor } from "../../lib/io/safetensors.ts";
 import { runScript } from "../_helpers/run_script.ts";
 import { InputError } from "../../lib/errors.ts";
 

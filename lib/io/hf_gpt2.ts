@@ -2,15 +2,38 @@
  * Pretrained GPT-2 from Hugging Face: a directory holding GPT-2's own
  * `config.json` (`model_type: "gpt2"`, `n_embd`, `n_layer` …),
  * `model.safetensors` and `tokenizer.json` loads into this project's
- * {@link Gpt}, whose weight layout is GPT-2's. Download the three files of
+ * GPT (`models/gpt.ts`), whose weight layout is GPT-2's. Download the three files of
  * `openai-community/gpt2` (124M parameters) and `deno task chat --checkpoint
  * DIR` talks to it.
  *
  * @module
  */
 import { InputError } from "../errors.ts";
-import type { StoredTensor } from "../train/safetensors.ts";
-import type { GptConfig } from "./gpt.ts";
+import type { StoredTensor } from "./safetensors.ts";
+
+/**
+ * The GPT settings a GPT-2 `config.json` maps to: the fields of the GPT
+ * model's config (`models/gpt.ts`), spelled out here because this storage
+ * room sits below the models and imports none of them.
+ */
+export interface HfGptConfig {
+  /** Vocabulary size (`vocab_size`). */
+  readonly vocabSize: number;
+  /** Context length (`n_positions`, or `n_ctx`). */
+  readonly blockSize: number;
+  /** Transformer blocks (`n_layer`). */
+  readonly nLayer: number;
+  /** Attention heads (`n_head`). */
+  readonly nHead: number;
+  /** Model width (`n_embd`). */
+  readonly nEmbd: number;
+  /** Dropout: 0 (inference). */
+  readonly dropout: number;
+  /** GPT-2 has biases: true. */
+  readonly bias: boolean;
+  /** GPT-2 ties the output projection to the token embedding: true. */
+  readonly tieWeights: boolean;
+}
 
 /** Whether a parsed `config.json` is Hugging Face's GPT-2 config. */
 export function isHfGpt2Config(json: unknown): boolean {
@@ -19,7 +42,7 @@ export function isHfGpt2Config(json: unknown): boolean {
 }
 
 /**
- * Maps Hugging Face's GPT-2 config to a {@link GptConfig}; refuses settings
+ * Maps Hugging Face's GPT-2 config to the GPT model's config ({@link HfGptConfig}); refuses settings
  * this model does not implement, with a one-line reason.
  *
  * @example
@@ -31,7 +54,7 @@ export function isHfGpt2Config(json: unknown): boolean {
  * assert.equal(c.bias, true);
  * ```
  */
-export function gptConfigFromHf(hf: Record<string, unknown>): GptConfig {
+export function gptConfigFromHf(hf: Record<string, unknown>): HfGptConfig {
   const need = (key: string): number => {
     const v = hf[key];
     if (!Number.isInteger(v) || (v as number) < 1) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeSafetensors, encodeSafetensors } from "../../lib/train/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors } from "../../lib/io/safetensors.ts";
 import { InputError } from "../../lib/errors.ts";
 
 function fileWith(header: Record<string, unknown>, data: Uint8Array): Uint8Array {

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { GptConfig } from "./gpt.ts";
-import type { Preset } from "./registry.ts";
+import type { GptConfig } from "../models/gpt.ts";
+import type { Preset } from "./preset.ts";
 
 const baby: Preset<GptConfig> = {
   description:

@@ -1,0 +1,26 @@
+/**
+ * Storage: the files a run leaves on disk. Safetensors encoding, atomic
+ * directory writes, checkpoint directories, and the mapping from Hugging
+ * Face's GPT-2 names to this project's. It sits below `nn/`: it knows
+ * tensors only as typed arrays with a shape, and imports no layer, model or
+ * training code.
+ *
+ * @module
+ */
+export {
+  type Checkpoint,
+  CHECKPOINT_FORMAT,
+  type HistoryRow,
+  readCheckpoint,
+  resolveCheckpointDir,
+  type TrainerState,
+  writeCheckpoint,
+} from "./checkpoint.ts";
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsFile,
+  type StoredTensor,
+} from "./safetensors.ts";
+export { recoverDir, writeDirAtomic } from "./atomic.ts";
+export { gptConfigFromHf, type HfGptConfig, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
