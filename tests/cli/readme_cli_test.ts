@@ -45,7 +45,7 @@ Deno.test("README's command blocks parse into runnable tiny commands", () => {
 Deno.test({
   name: "every README command runs as written, in order, in a fresh copy (tiny budgets)",
   sanitizeResources: false,
-  fn: async () => {
+  fn: async (t) => {
     const commands = readmeCommands(await Deno.readTextFile(join(ROOT, "README.md")));
     const runs = commands.filter((c) => c.run);
     assert.ok(runs.length >= 20, `only ${runs.length} README commands to run`);
@@ -54,30 +54,41 @@ Deno.test({
       // README's "your own text" examples train on my_book.txt: any UTF-8 file
       const shakespeare = await Deno.readTextFile(`${SHARED_DATA}/tinyshakespeare/input.txt`);
       await Deno.writeTextFile(join(dir, "my_book.txt"), shakespeare.slice(0, 200_000));
+      let failed: string | undefined;
       for (const c of runs) {
-        const { task, args, stdin } = c.run!;
-        const child = new Deno.Command(Deno.execPath(), {
-          args: ["task", "-q", task, ...args],
-          cwd: dir,
-          env: { LMFS_DATA_MIRROR: SHARED_DATA, NO_COLOR: "1", INIT_CWD: dir },
-          stdin: stdin === undefined ? "null" : "piped",
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
-        if (stdin !== undefined) {
-          const w = child.stdin.getWriter();
-          await w.write(new TextEncoder().encode(stdin));
-          await w.close();
-        }
-        const timer = setTimeout(() => child.kill("SIGKILL"), 300_000); // only stops a hung child
-        const out = await child.output();
-        clearTimeout(timer);
-        const stderr = new TextDecoder().decode(out.stderr);
-        assert.equal(
-          out.code,
-          0,
-          `README: ${c.line}\n(ran: deno task ${task} ${args.join(" ")})\n${stderr.slice(-2000)}`,
-        );
+        // one step per command: the report shows each one's time, and the first failure
+        await t.step({
+          name: c.line,
+          ignore: failed !== undefined, // later commands depend on earlier ones
+          fn: async () => {
+            const { task, args, stdin } = c.run!;
+            const child = new Deno.Command(Deno.execPath(), {
+              args: ["task", "-q", task, ...args],
+              cwd: dir,
+              env: { LMFS_DATA_MIRROR: SHARED_DATA, NO_COLOR: "1", INIT_CWD: dir },
+              stdin: stdin === undefined ? "null" : "piped",
+              stdout: "piped",
+              stderr: "piped",
+            }).spawn();
+            if (stdin !== undefined) {
+              const w = child.stdin.getWriter();
+              await w.write(new TextEncoder().encode(stdin));
+              await w.close();
+            }
+            const timer = setTimeout(() => child.kill("SIGKILL"), 300_000); // only stops a hung child
+            const out = await child.output();
+            clearTimeout(timer);
+            const stderr = new TextDecoder().decode(out.stderr);
+            if (out.code !== 0) failed = c.line;
+            assert.equal(
+              out.code,
+              0,
+              `README: ${c.line}\n(ran: deno task ${task} ${args.join(" ")})\n${
+                stderr.slice(-2000)
+              }`,
+            );
+          },
+        });
       }
     } finally {
       await Deno.remove(dir, { recursive: true });
