@@ -74,7 +74,7 @@ export interface TransformerConfig extends BaseConfig {
  * ```ts
  * import assert from "node:assert/strict";
  * import { validateTransformerConfig } from "./transformer.ts";
- * import { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
+ * import { TRANSFORMER_PRESETS } from "../presets/transformer_presets.ts";
  * const base = { ...TRANSFORMER_PRESETS.tiny.model, vocabSize: 65 };
  * validateTransformerConfig(base);
  * assert.throws(() => validateTransformerConfig({ ...base, nHead: 3 }), /must be divisible by nHead/);
@@ -139,7 +139,7 @@ class TransformerCache implements KVCache {
  * import assert from "node:assert/strict";
  * import { tf } from "../engine/mod.ts";
  * import { Transformer } from "./transformer.ts";
- * import { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
+ * import { TRANSFORMER_PRESETS } from "../presets/transformer_presets.ts";
  * const model = new Transformer({ ...TRANSFORMER_PRESETS.tiny.model, vocabSize: 65 });
  * const { logits } = model.forward(tf.zeros([2, 5], "int32"));
  * assert.deepEqual(logits.shape, [2, 5, 65]);
