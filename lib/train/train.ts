@@ -79,6 +79,8 @@ export interface TrainHooks {
   save?(kind: "best" | "last", snapshot: Snapshot): void | Promise<void>;
   /** Aborting finishes the current step, evaluates, saves `last` (and `best` if better), returns. */
   signal?: AbortSignal;
+  /** Clock in milliseconds that times the steps (default `performance.now`); tests pass a fake. */
+  now?: () => number;
   /** Settings recorded in the trainer state (model, preset, data …). */
   settings?: Record<string, unknown>;
   /** Engine description recorded in the trainer state. */
@@ -201,6 +203,7 @@ export async function train(
     });
   };
 
+  const now = hooks.now ?? (() => performance.now());
   let stoppedBy: TrainResult["stoppedBy"] = "max-iters";
   let finalState: TrainerState;
   try {
@@ -221,10 +224,10 @@ export async function train(
         stoppedBy = "signal";
         break;
       }
-      const t0 = performance.now();
+      const t0 = now();
       const lr = lrAt(step);
       const loss = trainStep(lr);
-      trainSeconds += (performance.now() - t0) / 1000;
+      trainSeconds += (now() - t0) / 1000;
       step += 1;
       history.push({ step, seconds: trainSeconds, loss, lr });
       const seconds = trainSeconds - startSeconds;
