@@ -184,6 +184,24 @@ export async function train(
     await hooks.save?.("last", snapshot());
   };
 
+  /**
+   * The evaluation of an interrupted run: it may set a new best (and save best/), but it draws
+   * its batches from a copy of the evaluation RNG and adds nothing to the history, so that a
+   * resumed run continues exactly as an uninterrupted one would.
+   */
+  const evaluateOffTheBooks = async () => {
+    const peek = new Rng(0);
+    peek.state = evalRng.state;
+    const opts = { ...shape, iters: config.evalIters, rng: peek };
+    const trainLoss = estimateLoss(model, data.train, opts);
+    const valLoss = estimateLoss(model, data.val, opts);
+    const improved = Number.isFinite(valLoss) && (bestValLoss === null || valLoss < bestValLoss);
+    if (improved) bestValLoss = valLoss;
+    final = { trainLoss, valLoss };
+    hooks.onEval?.({ step, trainLoss, valLoss, bestValLoss: bestValLoss ?? valLoss, improved });
+    if (improved) await hooks.save?.("best", snapshot());
+  };
+
   const schedule = { ...config, decayIters: config.lrDecayIters };
   let warmupEndSeconds: number | undefined;
   const lrAt = (s: number): number => {
@@ -240,10 +258,14 @@ export async function train(
       });
       await new Promise((r) => setTimeout(r, 0)); // let Ctrl-C and timers run
     }
-    // evaluate the final weights, on Ctrl-C too: best/ then holds the best state evaluated,
-    // never the untrained step-0 weights of a run stopped before its second evaluation
-    if (lastEvalStep !== step) await evaluate();
-    else if (stoppedBy === "signal") await hooks.save?.("last", snapshot());
+    if (stoppedBy !== "signal") {
+      if (lastEvalStep !== step) await evaluate();
+    } else {
+      // Ctrl-C: evaluate the final weights too, so best/ holds the best state evaluated, never
+      // the untrained step-0 weights of a run stopped before its second evaluation
+      if (lastEvalStep !== step) await evaluateOffTheBooks();
+      await hooks.save?.("last", snapshot());
+    }
     finalState = stateNow();
   } finally {
     optimizer.dispose();
