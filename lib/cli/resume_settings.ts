@@ -73,7 +73,9 @@ export function resumeSettings(s: TrainSettings, saved: SavedSettings): TrainSet
   if (flags.has("preset") && saved.preset !== undefined && saved.preset !== s.preset) {
     refuse("the preset", saved.preset, s.preset);
   }
-  if (flags.has("data") && saved.data !== undefined && !sameData(saved.data, s.data)) {
+  // --allow-data-change: a --data given replaces the checkpoint's (the data check then notes it)
+  const newData = flags.has("data") && s.allowDataChange === true;
+  if (flags.has("data") && !newData && saved.data !== undefined && !sameData(saved.data, s.data)) {
     refuse("--data", saved.data, s.data);
   }
   const tok = saved.tokenizer;
@@ -113,7 +115,7 @@ export function resumeSettings(s: TrainSettings, saved: SavedSettings): TrainSet
   return {
     ...s,
     preset: saved.preset ?? s.preset,
-    data: saved.data ?? s.data,
+    data: newData ? s.data : saved.data ?? s.data,
     tokenizer: tok ?? s.tokenizer,
     modelConfig,
     train: train as unknown as TrainConfig,

@@ -29,14 +29,34 @@ import { generate } from "../sample/generate.ts";
 import { sampleWindows, SequentialStreams } from "../data/batching.ts";
 import { Rng } from "../rng.ts";
 import { tf } from "../engine/tf.ts";
+import { acquireRunLock, staleLockNotice } from "../io/run_lock.ts";
+import { checkRunMemory } from "./memory_check.ts";
+import {
+  type DataFingerprint,
+  dataFingerprint,
+  fingerprintDifference,
+} from "../io/data_fingerprint.ts";
 
 /** Settings that define the model and data: a resumed run must match them. */
 function identity(s: TrainSettings): Record<string, unknown> {
   return { model: s.model, data: s.data, tokenizer: s.tokenizer, modelConfig: s.modelConfig };
 }
 
-/** Runs a training command; returns the exit code (0, or 130 when interrupted). */
+/**
+ * Runs a training command; returns the exit code (0, or 130 when interrupted).
+ * The run directory is locked for the whole run (one writer per directory).
+ */
 export async function runTraining(s: TrainSettings, signal: AbortSignal): Promise<number> {
+  const lock = await acquireRunLock(s.out);
+  if (lock.tookOver) info(`note: ${staleLockNotice(lock)}`);
+  try {
+    return await trainInLockedDir(s, signal);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<number> {
   const started = performance.now();
   if (!s.resume) await checkRunDir(s.out, s.overwrite ?? false);
   const engine = await initEngine({ backend: s.backend, blas: s.noBlas ? "off" : undefined });
@@ -58,6 +78,8 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   for (const note of text.notes) if (!s.json) info(`data: ${note}`);
 
   const tokenizer: Tokenizer = resumed ? loadTokenizer(resumed.tokenizer) : buildTokenizer(s, text);
+  const fingerprint = await dataFingerprint(text, tokenizer.toJSON());
+  if (resumed) checkSameData(resumed.state!, fingerprint, s.allowDataChange);
   const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
   const data = { train: encode(text.train), val: encode(text.val) };
   const charsPerToken = {
@@ -77,6 +99,12 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   const spec = getModelSpec(s.model);
   const config = { ...s.modelConfig, vocabSize: tokenizer.vocabSize } as BaseConfig;
   spec.validate(config);
+  const memory = checkRunMemory(spec, config, {
+    backend: engine.backend,
+    batchSize: s.train.batchSize,
+    training: true,
+  });
+  if (memory) info(`note: ${memory}`);
   const model: LanguageModel = spec.create(config, s.train.seed);
   try {
     if (resumed) model.params().load(resumed.weights, `${resumed.dir}/model.safetensors`);
@@ -134,7 +162,12 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
     try {
       result = await train(model, data, s.train, {
         signal,
-        settings: { ...identity(s), preset: s.preset, train: s.train },
+        settings: {
+          ...identity(s),
+          preset: s.preset,
+          train: s.train,
+          dataFingerprint: fingerprint,
+        },
         engine: { backend: engine.backend, blas: engine.blas?.vendor ?? null, tfjs: engine.tfjs },
         onStep: (e) => {
           if (e.step % 10 === 0 || e.step === 1) {
@@ -261,6 +294,26 @@ async function readResume(s: TrainSettings) {
     );
   }
   return ckpt; // its settings replace the flags' (resumeSettings), or refuse a contradiction
+}
+
+/** Refuses to resume on other data than the run's, unless `--allow-data-change`. */
+function checkSameData(
+  state: { settings: Record<string, unknown> },
+  now: DataFingerprint,
+  allowed: boolean,
+): void {
+  const diff = fingerprintDifference(
+    state.settings.dataFingerprint as DataFingerprint | undefined,
+    now,
+  );
+  if (diff === undefined) return;
+  if (allowed) {
+    info(`note: --allow-data-change: ${diff}; continuing on the new data`);
+    return;
+  }
+  throw new InputError(
+    `--resume: ${diff}; use the same --data, or add --allow-data-change to continue on it`,
+  );
 }
 
 function downloadProgress(json: boolean) {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "./parse_flags.ts";
 import { InputError } from "../errors.ts";
 import { findDataset } from "../data/registry.ts";
 import {
@@ -16,6 +16,7 @@ import {
   type TokenizerChoice,
 } from "../presets/registry.ts";
 import type { BaseConfig } from "../models/types.ts";
+import { checkConfigLimits } from "../models/limits.ts";
 import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
 import { callerPath, dataArgument, defaultRunDir } from "./run_dir.ts";
 import type { BackendRequest } from "../engine/mod.ts";
@@ -38,6 +39,8 @@ export interface TrainSettings {
   readonly out: string;
   /** Continue the run in `out`. */
   readonly resume: boolean;
+  /** `--resume` may continue on other data than the run's (`--allow-data-change`). */
+  readonly allowDataChange: boolean;
   /** Engine backend. */
   readonly backend: BackendRequest;
   /** BLAS off (`--no-blas`). */
@@ -84,6 +87,7 @@ const FLAGS = {
   out: { type: "string" },
   resume: { type: "boolean", default: false },
   overwrite: { type: "boolean", default: false },
+  "allow-data-change": { type: "boolean", default: false },
   backend: { type: "string" },
   "no-blas": { type: "boolean", default: false },
   mirror: { type: "string" },
@@ -126,6 +130,7 @@ Options:
                          come from the checkpoint)
   --overwrite            replace the run already in --out (without it, training into a
                          run directory that holds a run is refused)
+  --allow-data-change    with --resume: continue although the text or tokenizer differs
   --backend NAME         auto, tensorflow, wasm, cpu or webgpu (default auto)
   --no-blas              do not use a system BLAS library
   --mirror DIR|URL       dataset mirror (default: $LMFS_DATA_MIRROR)
@@ -210,7 +215,7 @@ export function resolveTrainSettings(
   args: string[],
   fixedModel?: string,
 ): TrainSettings & { help: boolean } {
-  const { values: v } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false });
+  const { values: v } = parseFlags({ args, options: FLAGS, strict: true, allowPositionals: false });
   if (v.resume && v.overwrite) {
     throw new InputError(
       "--resume continues the run in --out and --overwrite replaces it: give one",
@@ -300,7 +305,11 @@ export function resolveTrainSettings(
     ...(unknownToken ? { unknown: true } : {}),
     ...(split ? { split } : {}),
   };
+  checkConfigLimits(modelConfig, "model config (--preset, --set, --block-size)");
   spec.validate({ ...modelConfig, vocabSize: 1 } as BaseConfig);
+  if (v["allow-data-change"] && !v.resume) {
+    throw new InputError("--allow-data-change goes with --resume");
+  }
   const backend = (v.backend ?? "auto") as BackendRequest;
   if (!["auto", "tensorflow", "wasm", "cpu", "webgpu"].includes(backend)) {
     throw new InputError(
@@ -324,6 +333,7 @@ export function resolveTrainSettings(
       flags: Object.entries(v).filter(([, x]) => x !== undefined && x !== false).map(([k]) => k),
       sets: (v.set ?? []).map((item) => item.split("=")[0].trim()),
     },
+    allowDataChange: v["allow-data-change"],
     backend,
     noBlas: v["no-blas"],
     mirror: v.mirror,
