@@ -8,8 +8,9 @@
  * @module
  */
 import { parseFlags } from "../lib/cli/parse_flags.ts";
-import { emitJson, info, progressLine, runMain } from "../lib/cli/mod.ts";
+import { emitJson, info, printHelp, progressLine, runMain } from "../lib/cli/mod.ts";
 import { loadModel } from "../lib/cli/load_model.ts";
+import { callerPath, dataArgument } from "../lib/cli/run_dir.ts";
 import { InputError } from "../lib/errors.ts";
 import { type BackendRequest, formatEngineInfo, initEngine } from "../lib/engine/mod.ts";
 import { type EvalSplit, loadEvalText } from "../lib/data/eval_text.ts";
@@ -69,7 +70,7 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
     },
   });
   if (v.help) {
-    info(HELP);
+    printHelp(HELP);
     return 0;
   }
   if (!v.checkpoint) throw new InputError("--checkpoint PATH is required (see --help)");
@@ -85,14 +86,14 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
     );
   }
   const split = v.split as EvalSplit | undefined;
-  const text = await loadEvalText(v.data, split, {
+  const text = await loadEvalText(dataArgument(v.data), split, {
     mirror: v.mirror,
-    dataDir: v["data-dir"],
+    dataDir: v["data-dir"] === undefined ? undefined : callerPath(v["data-dir"]),
     signal,
   });
   const engine = await initEngine({ backend, blas: v["no-blas"] ? "off" : undefined });
   if (!v.json) info(`engine: ${formatEngineInfo(engine)}`);
-  const { model, tokenizer, dir } = await loadModel(v.checkpoint);
+  const { model, tokenizer, dir } = await loadModel(callerPath(v.checkpoint));
   try {
     const limit = model.maxContext ?? model.config.blockSize;
     const context = contextFlag ?? limit;

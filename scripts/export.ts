@@ -9,8 +9,9 @@
  */
 import { parseFlags } from "../lib/cli/parse_flags.ts";
 import { join, resolve } from "node:path";
-import { emitJson, info, runMain } from "../lib/cli/mod.ts";
+import { emitJson, info, printHelp, runMain } from "../lib/cli/mod.ts";
 import { InputError } from "../lib/errors.ts";
+import { callerPath } from "../lib/cli/run_dir.ts";
 import { readCheckpoint } from "../lib/io/checkpoint.ts";
 import { encodeSafetensors } from "../lib/io/safetensors.ts";
 import { writeDirAtomic } from "../lib/io/atomic.ts";
@@ -45,14 +46,14 @@ async function main(args: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    info(HELP);
+    printHelp(HELP);
     return 0;
   }
   if (!values.checkpoint) throw new InputError("--checkpoint PATH is required (see --help)");
   if (!values.out) throw new InputError("--out DIR is required (see --help)");
-  const out = values.out;
+  const out = callerPath(values.out);
   await checkOut(out);
-  const ckpt = await readCheckpoint(values.checkpoint);
+  const ckpt = await readCheckpoint(callerPath(values.checkpoint));
   if (resolve(ckpt.dir) === resolve(out)) {
     throw new InputError(`--out ${out} is the checkpoint itself: choose a new directory`);
   }

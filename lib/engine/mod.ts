@@ -84,6 +84,7 @@ export {
   type EngineOptions,
   formatEngineInfo,
   initEngine,
+  TFJS_NODE_FIX,
 } from "./engine.ts";
 export { BLAS_ENV, blasCandidates } from "./blas.ts";
 export { gelu } from "./gelu.ts";

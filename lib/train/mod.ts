@@ -17,7 +17,12 @@ export {
 } from "./train.ts";
 export { AdamW, type AdamWOptions } from "./adamw.ts";
 export { clipByGlobalNorm } from "./clip.ts";
-export { type CosineSchedule, learningRate } from "./schedule.ts";
+export {
+  type CosineSchedule,
+  learningRate,
+  learningRateByTime,
+  type TimeProgress,
+} from "./schedule.ts";
 export { bitsPerChar, estimateLoss, perplexity } from "./evaluate.ts";
 export {
   type SlidingWindow,

@@ -53,7 +53,7 @@ Deno.test("deno task eval scores a whole split with sliding windows and reports 
 
     const help = await runScript("eval", ["--help"]);
     assert.equal(help.code, 0);
-    assert.match(help.stderr, /sliding windows/);
+    assert.match(help.stdout, /sliding windows/);
 
     for (
       const [args, pattern] of [

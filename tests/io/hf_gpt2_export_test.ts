@@ -170,7 +170,7 @@ Deno.test("deno task export refuses what it cannot export with one line, writing
 
     const help = await runScript("export", ["--help"]);
     assert.equal(help.code, 0);
-    assert.match(help.stderr, /GPT2LMHeadModel\.from_pretrained\(DIR\)/);
+    assert.match(help.stdout, /GPT2LMHeadModel\.from_pretrained\(DIR\)/);
 
     const taken = join(root, "taken");
     await Deno.mkdir(taken);
