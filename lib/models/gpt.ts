@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { gelu, tf } from "../engine/mod.ts";
+import { tf } from "../engine/tf.ts";
+import { gelu } from "../nn/gelu.ts";
 import { InputError } from "../errors.ts";
 import { Rng } from "../rng.ts";
 import { CausalSelfAttention, type LayerCache } from "../nn/attention.ts";
@@ -88,7 +89,7 @@ interface Block {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { gelu, tf } from "../engine/mod.ts";
+ * import { tf } from "../engine/tf.ts";
  * import { Gpt } from "./gpt.ts";
  * const gpt = new Gpt({ vocabSize: 65, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0, bias: false, tieWeights: true });
  * const { logits } = gpt.forward(tf.zeros([2, 5], "int32"));

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { tf } from "../engine/mod.ts";
+import { tf } from "../engine/tf.ts";
 import { InputError } from "../errors.ts";
 import { Rng } from "../rng.ts";
 import type { LayerCache } from "../nn/attention.ts";

@@ -33,6 +33,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import { affine, kernel } from "./raw_kernels.ts";
 import { LSTM_STEP, LSTM_STEP_GRAD, lstmCellAvailable } from "../engine/lstm_cell.ts";
 import type { RnnLayerWeights } from "./rnn_layer.ts";
 
@@ -265,32 +266,11 @@ function splitCols(a: tf.Tensor2D, H: number): tf.Tensor2D[] {
   }) as tf.Tensor2D[];
 }
 
-/** Runs one kernel directly (no op wrapper): only where tfjs records no gradients. */
-function kernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor2D {
-  return tf.engine().runKernel(name, inputs, attrs) as tf.Tensor2D;
-}
-
 /** `[B, ·]` blocks side by side (one `Concat` kernel call). */
 function concat(parts: tf.Tensor2D[]): tf.Tensor2D {
   return tf.engine().runKernel("Concat", parts as unknown as tf.NamedTensorMap, {
     axis: 1,
   }) as tf.Tensor2D;
-}
-
-/** `activation(a·op(b) + bias)` as one `_FusedMatMul` kernel call. */
-function affine(
-  a: tf.Tensor,
-  b: tf.Tensor,
-  bias: tf.Tensor,
-  activation: "linear" | "sigmoid" = "linear",
-  transposeB = false,
-): tf.Tensor2D {
-  return kernel("_FusedMatMul", { a, b, bias }, {
-    transposeA: false,
-    transposeB,
-    activation,
-    leakyreluAlpha: 0,
-  });
 }
 
 /**
