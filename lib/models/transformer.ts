@@ -137,7 +137,7 @@ class TransformerCache implements KVCache {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tf } from "../engine/mod.ts";
+ * import { tf } from "../engine/tf.ts";
  * import { Transformer } from "./transformer.ts";
  * import { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
  * const model = new Transformer({ ...TRANSFORMER_PRESETS.tiny.model, vocabSize: 65 });
