@@ -16,7 +16,7 @@ import { getModelSpec } from "../presets/registry.ts";
 import type { BaseConfig, LanguageModel } from "../models/types.ts";
 import { readCheckpoint, writeCheckpoint } from "../io/checkpoint.ts";
 import { bitsPerChar } from "../train/evaluate.ts";
-import { train, type TrainResult } from "../train/train.ts";
+import { type Snapshot, train, type TrainResult } from "../train/train.ts";
 import { lossCurveSpec } from "../plot/loss_curve.ts";
 import { writePlot } from "../plot/write_plot.ts";
 import { emitJson, formatBytes, info, progressLine } from "./output.ts";
@@ -104,19 +104,18 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
       if (resumed) info(`resuming from step ${resumed.state!.step}`);
     }
     const progress = s.json ? undefined : new TrainProgress(s.train.maxIters);
-    const save = async (kind: "best" | "last", snap: { state: unknown; optimizer: unknown }) => {
+    const save = async (kind: "best" | "last", snap: Snapshot) => {
       await writeCheckpoint(join(s.out, kind), {
         model: s.model,
-        config: config as unknown as Record<string, unknown>,
+        config: { ...config },
         weights: model.params().toStored(),
         tokenizer: tokenizer.toJSON(),
-        optimizer: snap.optimizer as never,
-        state: snap.state as never,
+        optimizer: snap.optimizer,
+        state: snap.state,
       });
       if (kind === "last") {
-        const state = snap.state as { history: Parameters<typeof lossCurveSpec>[0] };
         await writePlot(
-          lossCurveSpec(state.history, { title: `${s.model} (${s.preset})` }),
+          lossCurveSpec(snap.state.history, { title: `${s.model} (${s.preset})` }),
           join(s.out, "loss"),
         );
       }

@@ -20,6 +20,7 @@ import {
 import type { BaseConfig } from "../models/types.ts";
 import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
 import type { BackendRequest } from "../engine/mod.ts";
+import { BACKEND_CHOICES, parseBackendFlag } from "./backend_flag.ts";
 
 /** A training run, fully resolved. */
 export interface TrainSettings {
@@ -108,7 +109,7 @@ Options:
   --eval-interval N, --eval-iters N, --patience N
   --out DIR              run directory
   --resume               continue the run in --out from last/
-  --backend NAME         auto, tensorflow, wasm, cpu or webgpu (default auto)
+  --backend NAME         ${BACKEND_CHOICES} (default auto)
   --no-blas              do not use a system BLAS library
   --mirror DIR|URL       dataset mirror (default: $LMFS_DATA_MIRROR)
   --data-dir DIR         dataset cache (default: data/ in the project)
@@ -174,6 +175,11 @@ function applySets(
   }
 }
 
+/** The training options that hold a number (what the numeric flags set). */
+type NumericTrainKey = {
+  [K in keyof TrainConfig]: TrainConfig[K] extends number ? K : never;
+}[keyof TrainConfig];
+
 /**
  * Resolves flags into {@link TrainSettings}. `fixedModel` is the model a task
  * name implies (`train:gpt`); `--model` may name it too, but not another.
@@ -202,12 +208,15 @@ export function resolveTrainSettings(
   const presetName = v.preset ?? "default";
   const preset = getPreset(spec, presetName);
   const modelConfig: Record<string, unknown> = { ...preset.model };
-  const train: Record<string, unknown> = { ...DEFAULT_TRAIN, ...preset.train };
+  const train: { -readonly [K in keyof TrainConfig]: TrainConfig[K] } = {
+    ...DEFAULT_TRAIN,
+    ...preset.train,
+  };
   // tokenizer fields --set can change (word tokenizers only)
   const tokenizerSets: Record<string, unknown> = { minFreq: preset.tokenizer.minFreq ?? 1 };
   applySets(v.set ?? [], modelConfig, train, tokenizerSets);
 
-  const set = (key: string, value: unknown) => {
+  const set = (key: NumericTrainKey, value: number | undefined) => {
     if (value !== undefined) train[key] = value;
   };
   set("maxIters", int("max-iters", v["max-iters"], 0));
@@ -227,8 +236,8 @@ export function resolveTrainSettings(
   }
   const blockSize = int("block-size", v["block-size"], 1);
   if (blockSize !== undefined) modelConfig.blockSize = blockSize;
-  if ((train.minLr as number) > (train.lr as number)) train.minLr = (train.lr as number) / 10;
-  validateTrainConfig(train as unknown as TrainConfig);
+  if (train.minLr > train.lr) train.minLr = train.lr / 10;
+  validateTrainConfig(train);
 
   const kind = v.tokenizer ?? preset.tokenizer.kind;
   if (!(spec.tokenizers as readonly string[]).includes(kind)) {
@@ -268,12 +277,7 @@ export function resolveTrainSettings(
     ...(split ? { split } : {}),
   };
   spec.validate({ ...modelConfig, vocabSize: 1 } as BaseConfig);
-  const backend = (v.backend ?? "auto") as BackendRequest;
-  if (!["auto", "tensorflow", "wasm", "cpu", "webgpu"].includes(backend)) {
-    throw new InputError(
-      `--backend must be auto, tensorflow, wasm, cpu or webgpu; got "${backend}"`,
-    );
-  }
+  const backend = parseBackendFlag(v.backend);
   return {
     help: v.help,
     model: spec.name,
@@ -281,7 +285,7 @@ export function resolveTrainSettings(
     data,
     tokenizer,
     modelConfig,
-    train: train as unknown as TrainConfig,
+    train,
     out: v.out ?? join(defaultDataDir(), "checkpoints", spec.name, presetName),
     resume: v.resume,
     backend,

@@ -95,6 +95,7 @@
  */
 export { tf } from "./tf.ts";
 export {
+  BACKEND_REQUESTS,
   type BackendName,
   type BackendRequest,
   type BlasInfo,

@@ -21,6 +21,7 @@ export {
   CausalSelfAttention,
   type LayerCache,
 } from "./attention.ts";
+export { AttentionKVCache } from "./kv_cache.ts";
 export {
   checkPositionalKind,
   POSITIONAL_KINDS,

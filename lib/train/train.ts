@@ -20,7 +20,7 @@ import type { LanguageModel, RecurrentState } from "../models/types.ts";
 import { AdamW } from "./adamw.ts";
 import { clipByGlobalNorm } from "./clip.ts";
 import { estimateLoss } from "./evaluate.ts";
-import { learningRate } from "./schedule.ts";
+import { cosineDecay, learningRate } from "./schedule.ts";
 import type { TrainConfig } from "./config.ts";
 import { CHECKPOINT_FORMAT, type HistoryRow, type TrainerState } from "../io/checkpoint.ts";
 import type { StoredTensor } from "../io/safetensors.ts";
@@ -186,8 +186,7 @@ export async function train(
     if (!config.scheduleByTime || config.timeBudget <= 0 || s < config.warmupIters) {
       return learningRate({ ...config, decayIters: config.lrDecayIters }, s);
     }
-    const ratio = Math.min(1, trainSeconds / config.timeBudget);
-    return config.minLr + 0.5 * (1 + Math.cos(Math.PI * ratio)) * (config.lr - config.minLr);
+    return cosineDecay(config, Math.min(1, trainSeconds / config.timeBudget));
   };
 
   let stoppedBy: TrainResult["stoppedBy"] = "max-iters";
