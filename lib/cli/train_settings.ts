@@ -2,7 +2,7 @@
  * From command-line flags to a fully resolved training run: the preset, then
  * `--set key=value` overrides, then the dedicated flags (`--batch-size`,
  * `--lr` …), each validated with a one-line reason. Semantics follow
- * DESIGN.md, "CLI, files and environment".
+ * `lib/README.md`, "CLI, files and environment".
  *
  * @module
  */

@@ -7,7 +7,7 @@
  *
  * Shapes: x `(B, T, C)`; per head `D = C / H`; q, k, v `(B, H, T, D)`; scores
  * `(B, H, T, T_total)`. Causality is an additive mask (0 where allowed, −1e9
- * in the future), which is much faster here than `tf.where` (DESIGN.md). A
+ * in the future), which is much faster here than `tf.where` (`lib/README.md`, "The engine"). A
  * key/value cache lets generation feed one new token at a time.
  *
  * {@link causalAttentionOps} is the heart of it in tfjs ops, from the fused

@@ -25,7 +25,7 @@
  * loop for tfjs's autodiff: the reference the hand-written gradients are
  * tested against, and the version a learner writes first. It is much slower:
  * tfjs spends tens of microseconds recording every op, and the unrolled loop
- * records several per step (DESIGN.md, "The engine").
+ * records several per step (`lib/README.md`, "The engine").
  *
  * @module
  */
