@@ -200,3 +200,19 @@ Deno.test("the layering check itself flags wrong-way imports", () => {
   assert.equal(violation(at("engine/x.ts"), "../errors.ts"), null);
   assert.equal(violation(at("engine/x.ts"), "@tensorflow/tfjs-core"), null);
 });
+
+Deno.test("no comment under lib/, scripts/ or tests/ cites a design file the project does not have", async () => {
+  const missing = ["DESIGN", "md"].join("."); // spelled in two parts so this file does not match
+  const roots = [LIB, resolve(LIB, "../scripts"), resolve(LIB, "../tests")];
+  const hits: string[] = [];
+  for (const root of roots) {
+    for (const file of await libFiles(root)) {
+      if ((await Deno.readTextFile(file)).includes(missing)) hits.push(relative(LIB, file));
+    }
+  }
+  assert.deepEqual(hits, []);
+  assert.ok(
+    await Deno.stat(join(LIB, "README.md")).then((s) => s.isFile),
+    "lib/README.md is missing",
+  );
+});

@@ -41,30 +41,7 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
   for (const note of engine.notes) if (!s.json) info(`engine: ${note}`);
 
   const resumed = s.resume ? await readResume(s) : undefined;
-  const text = await loadText(s.data, {
-    mirror: s.mirror,
-    dataDir: s.dataDir,
-    signal,
-    onProgress: downloadProgress(s.json),
-  });
-  for (const note of text.notes) if (!s.json) info(`data: ${note}`);
-
-  const tokenizer: Tokenizer = resumed ? loadTokenizer(resumed.tokenizer) : buildTokenizer(s, text);
-  const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
-  const data = { train: encode(text.train), val: encode(text.val) };
-  const charsPerToken = {
-    train: text.train.length / data.train.length,
-    val: text.val.length / data.val.length,
-  };
-  if (!s.json) {
-    info(
-      `data: ${s.data}, ${tokenizer.kind} tokenizer (${tokenizer.vocabSize} tokens): ` +
-        `${data.train.length.toLocaleString("en")} training and ${
-          data.val.length.toLocaleString("en")
-        } ` +
-        `validation tokens`,
-    );
-  }
+  const { tokenizer, data, charsPerToken } = await loadData(s, signal, resumed?.tokenizer);
 
   const spec = getModelSpec(s.model);
   const config = { ...s.modelConfig, vocabSize: tokenizer.vocabSize } as BaseConfig;
@@ -162,38 +139,90 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
     };
     emit(done);
     log.close();
-    if (!s.json) {
-      info(
-        `done: ${done.iters} steps; val loss ${fmt(done.val_loss)} (best ${
-          fmt(done.best_val_loss)
-        }), ` +
-          `${fmt(done.val_bits_per_char)} bits/char, ${
-            Math.round(done.tokens_per_second).toLocaleString("en")
-          } ` +
-          `tokens/s; best checkpoint ${done.checkpoint}`,
-      );
-    }
+    if (!s.json) reportDone(done);
     if (result.stoppedBy === "signal") {
       info(`interrupted: saved ${join(s.out, "last")}; continue with --resume`);
       return 130;
     }
-    if (s.sample > 0 && !s.json) {
-      info(`sample (${s.sample} tokens, temperature 0.8, final weights):`);
-      const sample = await generate(model, emptyPrompt(tokenizer), {
-        maxNewTokens: s.sample,
-        temperature: 0.8,
-        seed: s.train.seed,
-        decode: (ids) => tokenizer.decode(ids),
-        signal,
-      });
-      Deno.stdout.writeSync(
-        new TextEncoder().encode(`${sample.text ?? tokenizer.decode(sample.ids)}\n`),
-      );
-    }
+    if (s.sample > 0 && !s.json) await printSample(model, tokenizer, s, signal);
     return 0;
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Part of {@link runTraining}: the text (downloaded if needed), the tokenizer (trained, or the
+ * resumed run's) and both splits as token ids.
+ */
+async function loadData(s: TrainSettings, signal: AbortSignal, savedTokenizer?: unknown) {
+  const text = await loadText(s.data, {
+    mirror: s.mirror,
+    dataDir: s.dataDir,
+    signal,
+    onProgress: downloadProgress(s.json),
+  });
+  for (const note of text.notes) if (!s.json) info(`data: ${note}`);
+
+  const tokenizer: Tokenizer = savedTokenizer !== undefined
+    ? loadTokenizer(savedTokenizer)
+    : buildTokenizer(s, text);
+  const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
+  const data = { train: encode(text.train), val: encode(text.val) };
+  const charsPerToken = {
+    train: text.train.length / data.train.length,
+    val: text.val.length / data.val.length,
+  };
+  if (!s.json) {
+    info(
+      `data: ${s.data}, ${tokenizer.kind} tokenizer (${tokenizer.vocabSize} tokens): ` +
+        `${data.train.length.toLocaleString("en")} training and ${
+          data.val.length.toLocaleString("en")
+        } ` +
+        `validation tokens`,
+    );
+  }
+  return { tokenizer, data, charsPerToken };
+}
+
+/** Part of {@link runTraining}: the one-line summary of a finished run, on stderr. */
+function reportDone(done: {
+  iters: number;
+  val_loss: number | null;
+  best_val_loss: number | null;
+  val_bits_per_char: number | null;
+  tokens_per_second: number;
+  checkpoint: string;
+}): void {
+  info(
+    `done: ${done.iters} steps; val loss ${fmt(done.val_loss)} (best ${
+      fmt(done.best_val_loss)
+    }), ` +
+      `${fmt(done.val_bits_per_char)} bits/char, ${
+        Math.round(done.tokens_per_second).toLocaleString("en")
+      } ` +
+      `tokens/s; best checkpoint ${done.checkpoint}`,
+  );
+}
+
+/** Part of {@link runTraining}: a sample from the final weights, on stdout. */
+async function printSample(
+  model: LanguageModel,
+  tokenizer: Tokenizer,
+  s: TrainSettings,
+  signal: AbortSignal,
+): Promise<void> {
+  info(`sample (${s.sample} tokens, temperature 0.8, final weights):`);
+  const sample = await generate(model, emptyPrompt(tokenizer), {
+    maxNewTokens: s.sample,
+    temperature: 0.8,
+    seed: s.train.seed,
+    decode: (ids) => tokenizer.decode(ids),
+    signal,
+  });
+  Deno.stdout.writeSync(
+    new TextEncoder().encode(`${sample.text ?? tokenizer.decode(sample.ids)}\n`),
+  );
 }
 
 function fmt(v: number | null): string {
