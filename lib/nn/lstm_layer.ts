@@ -126,7 +126,9 @@ const lstmLayerOp = tf.customGrad((...args) => {
   let h = h0 as tf.Tensor2D, c = c0 as tf.Tensor2D;
   const hs: tf.Tensor2D[] = [];
   if (lstmCellAvailable()) {
-    // the engine's one-call step: it also hands back what backward needs of the step,
+    // Fast path: the engine's one-call step computes the same as the tfjs-ops loop below
+    // (tests/nn/lstm_test.ts checks both against autodiff and PyTorch on each backend).
+    // It also hands back what backward needs of the step,
     // k_t = [g·i′ | c_{t−1}·f′ | i·g′ | tanh(c_t)·o′ | o·tanh′(c_t) | f]  (B, 6H)
     const ks: tf.Tensor2D[] = [];
     for (let t = 0; t < T; t++) {
