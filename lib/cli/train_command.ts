@@ -136,6 +136,7 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
       tokens_per_second: result.tokensPerSecond,
       checkpoint: join(s.out, "best"),
       backend: engine.backend,
+      stopped_by: result.stoppedBy,
     };
     emit(done);
     log.close();

@@ -179,6 +179,7 @@ export async function runNotebook(path: string, options: RunNotebookOptions): Pr
       stderr,
       killedWhy,
       code: output.code,
+      signal: output.signal,
     });
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});

@@ -46,6 +46,8 @@ export interface NotebookRun {
   readonly notebook?: Notebook;
   /** Python's and the kernel's stderr, for diagnosing crashes. */
   readonly stderr: string;
+  /** How the Python process ended: its exit code, and the signal that ended it, if one did. */
+  readonly exit?: { readonly code: number; readonly signal: Deno.Signal | null };
 }
 
 // deno-lint-ignore no-control-regex
@@ -82,9 +84,11 @@ export function toRun(r: {
   stderr: string;
   killedWhy?: string;
   code: number;
+  signal?: Deno.Signal | null;
 }): NotebookRun {
   const base = {
     path: r.path,
+    exit: { code: r.code, signal: r.signal ?? null },
     seconds: r.seconds,
     cells: r.original.cells.length,
     codeCells: r.result?.code_cells ??

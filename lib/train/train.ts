@@ -79,6 +79,8 @@ export interface TrainHooks {
   save?(kind: "best" | "last", snapshot: Snapshot): void | Promise<void>;
   /** Aborting finishes the current step, saves `last` and returns. */
   signal?: AbortSignal;
+  /** Clock in milliseconds that times the steps (default `performance.now`); tests pass a fake. */
+  now?: () => number;
   /** Settings recorded in the trainer state (model, preset, data …). */
   settings?: Record<string, unknown>;
   /** Engine description recorded in the trainer state. */
@@ -247,6 +249,7 @@ export async function train(
     return lossSum / config.gradAccum;
   }
 
+  const now = hooks.now ?? (() => performance.now());
   let stoppedBy: TrainResult["stoppedBy"] = "max-iters";
   let finalState: TrainerState;
   try {
@@ -267,10 +270,10 @@ export async function train(
         stoppedBy = "signal";
         break;
       }
-      const t0 = performance.now();
+      const t0 = now();
       const lr = lrAt(step);
       const loss = trainStep(lr);
-      trainSeconds += (performance.now() - t0) / 1000;
+      trainSeconds += (now() - t0) / 1000;
       step += 1;
       history.push({ step, seconds: trainSeconds, loss, lr });
       const seconds = trainSeconds - startSeconds;

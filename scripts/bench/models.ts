@@ -29,6 +29,8 @@ export interface ModelRun {
   readonly iters: number;
   /** Training seconds (evaluation excluded). */
   readonly seconds: number;
+  /** Why training stopped (`time-budget` when the budget ran out, as it should). */
+  readonly stoppedBy: string;
   readonly tokensPerSecond: number;
   readonly trainLoss: number;
   readonly valLoss: number;
@@ -125,6 +127,7 @@ export async function runModelComparison(o: ComparisonOptions): Promise<ModelRun
       vocabSize: config.vocabSize as number,
       iters: done.iters as number,
       seconds: state.trainSeconds as number,
+      stoppedBy: done.stopped_by as string,
       tokensPerSecond: done.tokens_per_second as number,
       trainLoss: done.train_loss as number,
       valLoss: done.val_loss as number,

@@ -22,7 +22,8 @@ Deno.test("bench --models trains each model for the budget and writes the table,
     const results = JSON.parse(await Deno.readTextFile(`${out}/results.json`));
     assert.deepEqual(results.runs.map((x: { model: string }) => x.model), ["char-rnn", "gpt"]);
     for (const run of results.runs) {
-      assert.ok(run.seconds >= 1 && run.seconds < 10, `trained for the budget: ${run.seconds}`);
+      assert.equal(run.stoppedBy, "time-budget", "trained until the budget ran out");
+      assert.ok(run.iters >= 1);
       assert.ok(run.curve.length >= 3, "evaluated along the way");
       assert.ok(run.curve.at(-1).bitsPerChar < run.curve[0].bitsPerChar, "learned something");
       assert.ok(Math.abs(run.perplexity - Math.exp(run.valLoss)) < 1e-9);

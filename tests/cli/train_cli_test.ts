@@ -41,8 +41,10 @@ Deno.test("train --json prints start, step, eval and done events and writes the 
       "tokens_per_second",
       "checkpoint",
       "backend",
+      "stopped_by",
     ]);
     assert.equal(done.iters, 20);
+    assert.equal(done.stopped_by, "max-iters");
     assert.ok((done.val_loss as number) < Math.log(65));
     assert.ok(
       Math.abs((done.val_bits_per_char as number) - (done.val_loss as number) / Math.LN2) < 1e-9,
@@ -155,8 +157,9 @@ Deno.test("train --resume refuses a run whose model or data differ", async () =>
   });
 });
 
-Deno.test("train: Ctrl-C finishes the step, saves last/ and exits 130", async () => {
-  await withTempDir(async (out) => {
+Deno.test("train: Ctrl-C finishes the step, saves last/ and exits 130; --resume then continues exactly", async () => {
+  await withTempDir(async (dir) => {
+    const out = `${dir}/interrupted`;
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -188,8 +191,25 @@ Deno.test("train: Ctrl-C finishes the step, saves last/ and exits 130", async ()
     await child.stderr.cancel();
     assert.equal(status.code, 130);
     const last = await readCheckpoint(`${out}/last`);
-    assert.ok(last.state!.step >= 1, "saved after at least one step");
+    const stopped = last.state!.step;
+    assert.ok(stopped >= 1, "saved after at least one step");
     assert.ok(last.optimizer, "optimizer state saved");
+
+    // What it left continues exactly: the same losses, step by step, and the same weights as
+    // an uninterrupted run.
+    const end = ["--max-iters", String(stopped + 3), "--eval-interval", "100000"];
+    const resumed = await runScript("train", [...tiny, "--out", out, ...end, "--resume"], env);
+    const straight = await runScript("train", [...tiny, "--out", `${dir}/straight`, ...end], env);
+    for (const r of [resumed, straight]) assert.equal(r.code, 0, r.stderr);
+    const a = await readCheckpoint(`${dir}/straight/last`);
+    const b = await readCheckpoint(`${out}/last`);
+    assert.equal(b.state!.step, stopped + 3);
+    const losses = (c: typeof a) =>
+      c.state!.history.map((r) => [r.step, r.loss ?? null, r.val_loss ?? null]);
+    assert.equal(losses(b).length, 1 + stopped + 3 + 1, "eval at 0, every step, final eval");
+    assert.deepEqual(losses(b), losses(a));
+    assert.equal(events(resumed.stdout).at(-1)!.val_loss, events(straight.stdout).at(-1)!.val_loss);
+    assert.deepEqual(b.weights["wte.weight"].data, a.weights["wte.weight"].data);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type EngineOptions, initEngine, tf } from "../../lib/engine/mod.ts";
-import { loadBlas } from "../../lib/engine/blas.ts";
+import { assertBlasIfRequired, ignoreBlasTests } from "../_helpers/blas.ts";
 import { installKernels } from "../../lib/engine/kernels.ts";
 
 /** A dense float64 array with its shape. */
@@ -96,16 +96,24 @@ export function assertClose(
   }
 }
 
-/** Whether a CBLAS library loads here (BLAS configurations are skipped otherwise). */
-export const HAS_BLAS: boolean = loadBlas().ok;
+const noBlas = ignoreBlasTests();
 
-/** The engine configurations every kernel is tested on. */
+/**
+ * The engine configurations every kernel is tested on. The BLAS ones are
+ * ignored where no BLAS loads, unless `LMFS_REQUIRE_BLAS=1` (see `tests/_helpers/blas.ts`).
+ */
 export const CONFIGS: readonly { name: string; options: EngineOptions; ignore: boolean }[] = [
   { name: "cpu", options: { backend: "cpu", blas: "off" }, ignore: false },
-  { name: "cpu+blas", options: { backend: "cpu" }, ignore: !HAS_BLAS },
+  { name: "cpu+blas", options: { backend: "cpu" }, ignore: noBlas },
   { name: "wasm", options: { backend: "wasm", blas: "off" }, ignore: false },
-  { name: "wasm+blas", options: { backend: "wasm" }, ignore: !HAS_BLAS },
+  { name: "wasm+blas", options: { backend: "wasm" }, ignore: noBlas },
 ];
+
+/** The configurations a test that loops over them runs here (fails if a required BLAS is missing). */
+export function runnableConfigs(): typeof CONFIGS {
+  assertBlasIfRequired();
+  return CONFIGS.filter((c) => !c.ignore);
+}
 
 /** Registers `fn` as one test per engine configuration. */
 export function testEachConfig(
@@ -118,6 +126,7 @@ export function testEachConfig(
       name: `${name} [${c.name}]`,
       ignore: c.ignore,
       fn: async () => {
+        if (c.name.endsWith("+blas")) assertBlasIfRequired();
         const info = await initEngine(c.options);
         assert.equal(info.blas !== null, c.name.endsWith("+blas"));
         await fn(c.name);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { engineInfo, formatEngineInfo, initEngine, tf } from "../../lib/engine/mod.ts";
 import { InputError } from "../../lib/errors.ts";
-import { HAS_BLAS } from "./_reference.ts";
+import { blasTest } from "../_helpers/blas.ts";
 
 /** Runs `fn` with environment variable `name` set to `value`, then restores it. */
 async function withEnv<T>(name: string, value: string, fn: () => Promise<T>): Promise<T> {
@@ -77,10 +77,9 @@ Deno.test("initEngine falls back to no BLAS when LMFS_BLAS names a missing libra
   y.dispose();
 });
 
-Deno.test({
-  name: "initEngine loads the BLAS library it is given by path, and reports vendor and threads",
-  ignore: !HAS_BLAS,
-  fn: async () => {
+blasTest(
+  "initEngine loads the BLAS library it is given by path, and reports vendor and threads",
+  async () => {
     const found = await initEngine({ backend: "wasm" });
     assert.ok(found.blas);
     const again = await initEngine({ backend: "cpu", blas: found.blas.path });
@@ -92,7 +91,7 @@ Deno.test({
     }
     assert.ok(formatEngineInfo(again).includes(again.blas.vendor));
   },
-});
+);
 
 Deno.test("formatEngineInfo is one line naming backend, BLAS and tfjs version", () => {
   const base = {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { blasCandidates, loadBlas } from "../../lib/engine/blas.ts";
+import { blasCandidates, blasFromEnv, loadBlas } from "../../lib/engine/blas.ts";
 import { blasGemm, type Gemm, jsGemm } from "../../lib/engine/gemm.ts";
-import { HAS_BLAS } from "./_reference.ts";
+import { blasTest } from "../_helpers/blas.ts";
 
 Deno.test("loadBlas: off disables, a missing path says why in one line", () => {
   const off = loadBlas("off");
@@ -15,15 +15,16 @@ Deno.test("loadBlas: off disables, a missing path says why in one line", () => {
   }
 });
 
-Deno.test("loadBlas: a library without cblas_sgemm is refused", () => {
-  const libc = Deno.build.os === "linux"
-    ? "libc.so.6"
-    : Deno.build.os === "darwin"
-    ? "libSystem.dylib"
-    : "";
-  if (!libc) return;
-  const result = loadBlas(libc);
-  assert.equal(result.ok, false);
+const LIBC = Deno.build.os === "linux"
+  ? "libc.so.6"
+  : Deno.build.os === "darwin"
+  ? "libSystem.dylib"
+  : "";
+
+Deno.test({
+  name: "loadBlas: a library without cblas_sgemm is refused (a C library that every Unix has)",
+  ignore: !LIBC,
+  fn: () => assert.equal(loadBlas(LIBC).ok, false),
 });
 
 Deno.test("blasCandidates: OpenBLAS and the system BLAS on Linux, Accelerate on macOS", () => {
@@ -83,12 +84,8 @@ function checkGemm(gemm: Gemm) {
 Deno.test("jsGemm: every transpose combination, strided rows, batch offsets", () =>
   checkGemm(jsGemm));
 
-Deno.test({
-  name: "blasGemm: every transpose combination, strided rows, batch offsets",
-  ignore: !HAS_BLAS,
-  fn: () => {
-    const load = loadBlas();
-    assert.ok(load.ok);
-    checkGemm(blasGemm(load.blas));
-  },
+blasTest("blasGemm: every transpose combination, strided rows, batch offsets", () => {
+  const load = loadBlas(blasFromEnv());
+  assert.ok(load.ok);
+  checkGemm(blasGemm(load.blas));
 });

@@ -13,7 +13,7 @@ import { sampleWindows } from "../../lib/data/batching.ts";
 import { AdamW } from "../../lib/train/adamw.ts";
 import { clipByGlobalNorm } from "../../lib/train/clip.ts";
 import { Rng } from "../../lib/rng.ts";
-import { CONFIGS } from "./_reference.ts";
+import { runnableConfigs } from "./_reference.ts";
 
 const STEPS = 20;
 
@@ -54,7 +54,7 @@ function trainGpt(): { losses: number[]; tensors: number[] } {
 Deno.test("a GPT trains to the same losses on every engine configuration, without leaks", async () => {
   const runs: Record<string, number[]> = {};
   const configs = [
-    ...CONFIGS.filter((c) => !c.ignore),
+    ...runnableConfigs(),
     { name: "wasm, TypeScript loops", options: { backend: "wasm" as const, blas: "off" } },
   ];
   for (const c of configs) {

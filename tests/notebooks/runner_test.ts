@@ -22,7 +22,7 @@ jupyterTest("runNotebook() runs the smoke notebook on the Deno kernel", async (p
   assert.equal(run.status, "ok", run.failure?.evalue ?? run.message ?? run.stderr);
   assert.equal(run.codeCells, 5);
   assert.equal(run.cellsRun, 5);
-  assert.ok(run.seconds < 60);
+  assert.deepEqual(run.exit, { code: 0, signal: null });
   if (Deno.build.os === "linux") {
     // the kernel's peak memory: a Deno process with tfjs holds tens of MiB at least
     assert.ok(run.peakRssMB! > 20 && run.peakRssMB! < 8192, `peak ${run.peakRssMB}`);
@@ -91,10 +91,10 @@ jupyterTest("a notebook over its time budget is stopped and reported", async (py
       "const t0 = Date.now();\nwhile (Date.now() - t0 < 30_000) {}",
       '"never reached"',
     ]);
-    const started = performance.now();
     const run = await runNotebook(path, { python, mode: "quick", budget: 4 });
-    assert.ok(performance.now() - started < 20_000);
+    // Stopped by the budget (Python's own limit, not the runner's kill), in the slow cell.
     assert.equal(run.status, "timeout");
+    assert.equal(run.cellsRun, 1);
     assert.equal(run.failure?.index, 1);
     assert.match(run.failure!.evalue, /did not finish within \d+ s/);
     assert.match(run.message ?? "", /budget of 4 s/);
@@ -107,11 +107,11 @@ Deno.test("a runner that hangs is killed after the budget and its grace period",
     await Deno.writeTextFile(fake, "#!/bin/sh\nexec sleep 60\n");
     await Deno.chmod(fake, 0o755);
     const path = await writeNotebook(dir, "any.ipynb", ["1"]);
-    const started = performance.now();
     const run = await runNotebook(path, { python: fake, budget: 1, graceSeconds: 1 });
-    assert.ok(performance.now() - started < 10_000);
     assert.equal(run.status, "timeout");
     assert.match(run.message!, /^killed after 2 s/);
+    // The process is gone, ended by the runner's signal (left alone, sleep would exit 0).
+    assert.deepEqual(run.exit, { code: 143, signal: "SIGTERM" });
   });
 });
 

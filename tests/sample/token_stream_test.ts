@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type ReleasedToken, TokenStream } from "../../lib/sample/token_stream.ts";
+import { BpeTokenizer } from "../../lib/tokenizers/bpe.ts";
 
 /** Id i ↦ the i-th letter. */
 const letters = (ids: number[]): string => ids.map((i) => String.fromCharCode(97 + i)).join("");
@@ -100,6 +101,45 @@ Deno.test("a character split over two tokens is streamed once it is complete", (
   assert.deepEqual(stopping.push(0).released, [{ id: 0, text: "a" }]);
   assert.deepEqual(stopping.push(1).released, []);
   assert.deepEqual(stopping.push(2).released, [{ id: 1, text: "" }, { id: 2, text: "é" }]);
+});
+
+Deno.test("a 4-byte character (an emoji) split over several tokens is streamed once, whole", () => {
+  // "😀" is U+1F600: four UTF-8 bytes (F0 9F 98 80) and two UTF-16 code units
+  const bytes = [0x61, 0xf0, 0x9f, 0x98, 0x80, 0x62];
+  const decoder = (t: number[]) => new TextDecoder().decode(new Uint8Array(t.map((i) => bytes[i])));
+  const stream = new TokenStream({ decode: decoder });
+  const pieces = run(stream, [0, 1, 2, 3, 4, 5]).released.map((r) => r.text);
+  assert.deepEqual(pieces, ["a", "", "", "", "😀", "b"]);
+  assert.equal(stream.text, "a😀b");
+  // with a stop string, the partial character is held, then released whole
+  const stopping = new TokenStream({ decode: decoder, stopStrings: ["zz"] });
+  assert.deepEqual(stopping.push(0).released, [{ id: 0, text: "a" }]);
+  for (const id of [1, 2, 3]) assert.deepEqual(stopping.push(id).released, [], `byte ${id}`);
+  assert.deepEqual(stopping.push(4).released, [
+    { id: 1, text: "" },
+    { id: 2, text: "" },
+    { id: 3, text: "" },
+    { id: 4, text: "😀" },
+  ]);
+  // a stop string right after the emoji cuts after it, not inside it
+  const cut = new TokenStream({ decode: decoder, stopStrings: ["b"] });
+  assert.ok(run(cut, [0, 1, 2, 3, 4, 5]).stopped);
+  assert.equal(cut.text, "a😀");
+});
+
+Deno.test("a real byte-level BPE streams an emoji it has no token for, byte by byte", () => {
+  const bpe = BpeTokenizer.train("ab ab ab abc abc", { vocabSize: 260 });
+  const text = "ab 😀 abc 🇫🇷!";
+  const tokens = bpe.encode(text);
+  const decode = (t: number[]) => bpe.decode(t);
+  const stream = new TokenStream({ decode, stopStrings: ["zzz"] });
+  const pieces = run(stream, tokens).released.map((r) => r.text ?? "");
+  assert.equal(bpe.encode("😀").length, 4, "the emoji comes out as its four byte tokens");
+  assert.equal(pieces.join(""), text);
+  assert.ok(pieces.every((p) => !p.includes("\uFFFD")), "no piece shows half a character");
+  // 😀 and the two regional indicators of 🇫🇷: three bytes each held until their fourth
+  assert.equal(pieces.filter((p) => p === "").length, 3 * 3);
+  assert.equal(stream.text, text);
 });
 
 Deno.test("a stream that ends inside a character still returns all its text", () => {

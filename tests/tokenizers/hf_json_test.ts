@@ -5,6 +5,7 @@ import { BpeTokenizer } from "../../lib/tokenizers/bpe.ts";
 import type { HuggingFaceTokenizerJSON } from "../../lib/tokenizers/hf_json.ts";
 import { readTokenizerFile } from "../../lib/tokenizers/load.ts";
 import { LONE_SURROGATES, mulberry32, randomTexts } from "./_random_text.ts";
+import { hfFixtureInputs } from "./fixtures/hf_fixture_texts.ts";
 
 const SHAKESPEARE = new URL("../../../shared/data/tinyshakespeare/input.txt", import.meta.url);
 const WIKITEXT_VALID = new URL("../../../shared/data/wikitext-2/valid.txt", import.meta.url);
@@ -202,6 +203,7 @@ Deno.test("ours reads a tokenizer.json trained by Hugging Face tokenizers (Rust)
     await Deno.readTextFile(new URL("hf_trained_cases.json", fixtures)),
   );
   assert.equal(cases.length, 43);
+  assert.deepEqual(cases.map((c) => c.text), (await hfFixtureInputs()).texts, "its generator's");
   for (const { text, ids: spaced } of cases) {
     const ids = spaced === "" ? [] : spaced.split(" ").map(Number);
     assert.deepEqual(tok.encode(text), ids, JSON.stringify(text.slice(0, 80)));

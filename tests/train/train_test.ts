@@ -132,14 +132,20 @@ Deno.test("train() stops early when patience runs out", async () => {
 
 Deno.test("train() honours the time budget and an abort signal", async () => {
   const model = new Bigram({ vocabSize: vocab, blockSize: 16 });
+  // a fake clock, so that a 0.35 s budget is used up after exactly 4 steps
+  let ms = 0;
   const timed = await train(model, data, {
     ...base,
     maxIters: 1_000_000,
-    timeBudget: 0.2,
+    timeBudget: 0.35,
     scheduleByTime: true,
-  });
+  }, { now: () => (ms += 100) }); // each reading 100 ms after the last: a step takes 100 ms
   assert.equal(timed.stoppedBy, "time-budget");
-  assert.ok(timed.state.trainSeconds >= 0.2 && timed.state.trainSeconds < 5);
+  assert.equal(timed.state.step, 4);
+  // after warm-up the schedule runs on the fraction of the budget used: step 3 starts at 0.3 s
+  const lrs = timed.state.history.filter((r) => r.lr !== undefined).map((r) => r.lr!);
+  const cosine = base.minLr + 0.5 * (1 + Math.cos(Math.PI * 0.3 / 0.35)) * (base.lr - base.minLr);
+  assert.ok(Math.abs(lrs[3] - cosine) < 1e-12, `${lrs[3]} vs ${cosine}`);
   const controller = new AbortController();
   const kinds: string[] = [];
   const r = await train(model, data, { ...base, maxIters: 1000 }, {
