@@ -25,3 +25,24 @@ export class InputError extends Error {
     this.name = "InputError";
   }
 }
+
+/**
+ * A failure that is not a bug and not the user's input, but the machine's: the
+ * disk is full, memory ran out. Scripts print its one-line message (which says
+ * what to do) without a stack trace and exit with code 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ResourceError } from "./errors.ts";
+ * const err = new ResourceError("no space left on device writing best/: needed 1.2 MB");
+ * assert.ok(err instanceof Error && err.name === "ResourceError");
+ * ```
+ */
+export class ResourceError extends Error {
+  /** Creates an error whose message is shown to the user as is. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ResourceError";
+  }
+}

@@ -14,7 +14,7 @@ export * from "./train/mod.ts";
 export * from "./presets/mod.ts";
 export * from "./sample/mod.ts";
 export * from "./plot/mod.ts";
-export { InputError } from "./errors.ts";
+export { InputError, ResourceError } from "./errors.ts";
 export { Rng, type RngState } from "./rng.ts";
 export * from "./notebook/mod.ts";
 export * from "./notebook_runner/mod.ts";

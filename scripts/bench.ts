@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/cli/parse_flags.ts";
 import { emitJson, info, runMain } from "../lib/cli/mod.ts";
 import { InputError } from "../lib/errors.ts";
 import { engineInfo, formatEngineInfo, initEngine } from "../lib/engine/mod.ts";
@@ -70,7 +70,7 @@ validation bits per character against seconds into DIR (default data/results);
 notebooks/figures/.`;
 
 async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     strict: true,
     options: {

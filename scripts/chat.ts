@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/cli/parse_flags.ts";
 import { info, runMain } from "../lib/cli/mod.ts";
 import { emptyPrompt, loadModel } from "../lib/cli/load_model.ts";
 import { SAMPLE_FLAGS, SAMPLE_HELP, sampleSettings } from "../lib/cli/sample_flags.ts";
@@ -38,7 +38,7 @@ async function* lines(): AsyncGenerator<string> {
 }
 
 async function main(args: string[], { signal }: { signal: AbortSignal }): Promise<number> {
-  const { values } = parseArgs({ args, options: SAMPLE_FLAGS, strict: true });
+  const { values } = parseFlags({ args, options: SAMPLE_FLAGS, strict: true });
   if (values.help) {
     info(HELP);
     return 0;

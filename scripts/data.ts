@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/cli/parse_flags.ts";
 import {
   datasetNames,
   DATASETS,
@@ -43,7 +43,7 @@ Where the WikiText-2 training split cannot be fetched, the other splits are
 still fetched and training runs on "valid" (see README).`;
 
 async function main(args: string[], { signal }: MainContext): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args,
     allowPositionals: true,
     strict: true,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/cli/parse_flags.ts";
 import { emitJson, info, runMain, useColor } from "../lib/cli/mod.ts";
 import { runDoctor } from "../lib/cli/doctor.ts";
 
@@ -14,7 +14,7 @@ Checks what the project needs and prints what to fix. Exits 1 if something
 that must work does not (a "fail" line); warnings exit 0.`;
 
 async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     strict: true,
     options: {

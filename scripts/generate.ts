@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/cli/parse_flags.ts";
 import { emitJson, info, runMain } from "../lib/cli/mod.ts";
 import { continuationDecoder, encodePrompt, loadModel } from "../lib/cli/load_model.ts";
 import { SAMPLE_FLAGS, SAMPLE_HELP, sampleSettings } from "../lib/cli/sample_flags.ts";
@@ -19,7 +19,7 @@ Options:
 ${SAMPLE_HELP}`;
 
 async function main(args: string[], { signal }: { signal: AbortSignal }): Promise<number> {
-  const { values } = parseArgs({ args, options: SAMPLE_FLAGS, strict: true });
+  const { values } = parseFlags({ args, options: SAMPLE_FLAGS, strict: true });
   if (values.help) {
     info(HELP);
     return 0;

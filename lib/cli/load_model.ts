@@ -5,7 +5,12 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { tf } from "../engine/tf.ts";
+import { checkRunMemory } from "./memory_check.ts";
+import { info } from "./output.ts";
+import { checkConfigAgainstWeights } from "../presets/weights_check.ts";
 import { readCheckpoint } from "../io/checkpoint.ts";
 import { getModelSpec } from "../presets/registry.ts";
 import type { BaseConfig, LanguageModel } from "../models/types.ts";
@@ -27,10 +32,22 @@ export interface LoadedModel {
  * A tokenizer whose vocabulary does not match the model is refused.
  */
 export async function loadModel(path: string): Promise<LoadedModel> {
-  const ckpt = await readCheckpoint(path);
+  const ckpt = await readCheckpoint(path, {
+    // weights decide: config.json must imply exactly the stored shapes, checked before allocating
+    checkConfig: ({ dir, model, config, shapes }) =>
+      checkConfigAgainstWeights(getModelSpec(model), config as unknown as BaseConfig, shapes, {
+        configWhere: join(dir, "config.json"),
+        weightsWhere: join(dir, "model.safetensors"),
+      }),
+  });
   const spec = getModelSpec(ckpt.model);
   const config = ckpt.config as unknown as BaseConfig;
-  spec.validate(config);
+  const memory = checkRunMemory(spec, config, {
+    backend: tf.getBackend(),
+    batchSize: 1,
+    training: false,
+  });
+  if (memory) info(`note: ${memory}`);
   let tokenizer: Tokenizer;
   try {
     tokenizer = loadTokenizer(ckpt.tokenizer);

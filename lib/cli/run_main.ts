@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { InputError } from "../errors.ts";
+import { InputError, ResourceError } from "../errors.ts";
+import { asResourceError } from "../io/resource_errors.ts";
 
 /** What a script's main function receives besides its arguments. */
 export interface MainContext {
@@ -21,7 +22,9 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 /**
  * Classifies an error thrown by a script's main into an exit code and the text
  * to print on stderr: {@link InputError}s and flag-parsing errors are one
- * line (code 2), aborts are code 130, anything else prints its stack (code 1).
+ * line (code 2), aborts are code 130, a full disk or exhausted memory
+ * ({@link ResourceError}, or the engine's own allocation errors) is one line
+ * with advice (code 1), anything else prints its stack (code 1).
  *
  * @example
  * ```ts
@@ -41,6 +44,8 @@ export function exitFor(err: unknown, name: string): { code: number; text: strin
   if ((err as Error)?.name === "AbortError") {
     return { code: EXIT.interrupted, text: `${name}: interrupted` };
   }
+  const resource = err instanceof ResourceError ? err : asResourceError(err);
+  if (resource) return { code: EXIT.failure, text: `${name}: ${resource.message}` };
   const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
   return { code: EXIT.failure, text: `${name}: unexpected error: ${text}` };
 }

@@ -14,7 +14,7 @@ import { loadTokenizer, trainTokenizer } from "../tokenizers/load.ts";
 import type { Tokenizer } from "../tokenizers/types.ts";
 import { getModelSpec } from "../presets/registry.ts";
 import type { BaseConfig, LanguageModel } from "../models/types.ts";
-import { readCheckpoint, writeCheckpoint } from "../io/checkpoint.ts";
+import { readCheckpoint, type TrainerState, writeCheckpoint } from "../io/checkpoint.ts";
 import { bitsPerChar } from "../train/evaluate.ts";
 import { type Snapshot, train, type TrainResult } from "../train/train.ts";
 import { lossCurveSpec } from "../plot/loss_curve.ts";
@@ -27,25 +27,51 @@ import { generate } from "../sample/generate.ts";
 import { sampleWindows, SequentialStreams } from "../data/batching.ts";
 import { Rng } from "../rng.ts";
 import { tf } from "../engine/tf.ts";
+import { acquireRunLock, staleLockNotice } from "../io/run_lock.ts";
+import { checkRunMemory } from "./memory_check.ts";
+import {
+  type DataFingerprint,
+  dataFingerprint,
+  fingerprintDifference,
+} from "../io/data_fingerprint.ts";
 
 /** Settings that define the model and data: a resumed run must match them. */
 function identity(s: TrainSettings): Record<string, unknown> {
   return { model: s.model, data: s.data, tokenizer: s.tokenizer, modelConfig: s.modelConfig };
 }
 
-/** Runs a training command; returns the exit code (0, or 130 when interrupted). */
+/**
+ * Runs a training command; returns the exit code (0, or 130 when interrupted).
+ * The run directory is locked for the whole run (one writer per directory).
+ */
 export async function runTraining(s: TrainSettings, signal: AbortSignal): Promise<number> {
+  const lock = await acquireRunLock(s.out);
+  if (lock.tookOver) info(`note: ${staleLockNotice(lock)}`);
+  try {
+    return await trainInLockedDir(s, signal);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<number> {
   const started = performance.now();
   const engine = await initEngine({ backend: s.backend, blas: s.noBlas ? "off" : undefined });
   if (!s.json) info(`engine: ${formatEngineInfo(engine)}`);
   for (const note of engine.notes) if (!s.json) info(`engine: ${note}`);
 
   const resumed = s.resume ? await readResume(s) : undefined;
-  const { tokenizer, data, charsPerToken } = await loadData(s, signal, resumed?.tokenizer);
+  const { tokenizer, data, charsPerToken, fingerprint } = await loadData(s, signal, resumed);
 
   const spec = getModelSpec(s.model);
   const config = { ...s.modelConfig, vocabSize: tokenizer.vocabSize } as BaseConfig;
   spec.validate(config);
+  const memory = checkRunMemory(spec, config, {
+    backend: engine.backend,
+    batchSize: s.train.batchSize,
+    training: true,
+  });
+  if (memory) info(`note: ${memory}`);
   const model: LanguageModel = spec.create(config, s.train.seed);
   try {
     if (resumed) model.params().load(resumed.weights, `${resumed.dir}/model.safetensors`);
@@ -101,7 +127,12 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
     try {
       result = await train(model, data, s.train, {
         signal,
-        settings: { ...identity(s), preset: s.preset, train: s.train },
+        settings: {
+          ...identity(s),
+          preset: s.preset,
+          train: s.train,
+          dataFingerprint: fingerprint,
+        },
         engine: { backend: engine.backend, blas: engine.blas?.vendor ?? null, tfjs: engine.tfjs },
         onStep: (e) => {
           if (e.step % 10 === 0 || e.step === 1) {
@@ -153,10 +184,15 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
 }
 
 /**
- * Part of {@link runTraining}: the text (downloaded if needed), the tokenizer (trained, or the
- * resumed run's) and both splits as token ids.
+ * Part of {@link trainInLockedDir}: the text (downloaded if needed), the tokenizer
+ * (trained, or the resumed run's, whose data must match), both splits as
+ * token ids and the data's fingerprint.
  */
-async function loadData(s: TrainSettings, signal: AbortSignal, savedTokenizer?: unknown) {
+async function loadData(
+  s: TrainSettings,
+  signal: AbortSignal,
+  resumed?: { tokenizer: unknown; state?: TrainerState },
+) {
   const text = await loadText(s.data, {
     mirror: s.mirror,
     dataDir: s.dataDir,
@@ -165,9 +201,9 @@ async function loadData(s: TrainSettings, signal: AbortSignal, savedTokenizer?: 
   });
   for (const note of text.notes) if (!s.json) info(`data: ${note}`);
 
-  const tokenizer: Tokenizer = savedTokenizer !== undefined
-    ? loadTokenizer(savedTokenizer)
-    : buildTokenizer(s, text);
+  const tokenizer: Tokenizer = resumed ? loadTokenizer(resumed.tokenizer) : buildTokenizer(s, text);
+  const fingerprint = await dataFingerprint(text, tokenizer.toJSON());
+  if (resumed) checkSameData(resumed.state!, fingerprint, s.allowDataChange);
   const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
   const data = { train: encode(text.train), val: encode(text.val) };
   const charsPerToken = {
@@ -183,10 +219,10 @@ async function loadData(s: TrainSettings, signal: AbortSignal, savedTokenizer?: 
         `validation tokens`,
     );
   }
-  return { tokenizer, data, charsPerToken };
+  return { tokenizer, data, charsPerToken, fingerprint };
 }
 
-/** Part of {@link runTraining}: the one-line summary of a finished run, on stderr. */
+/** Part of {@link trainInLockedDir}: the one-line summary of a finished run, on stderr. */
 function reportDone(done: {
   iters: number;
   val_loss: number | null;
@@ -206,7 +242,7 @@ function reportDone(done: {
   );
 }
 
-/** Part of {@link runTraining}: a sample from the final weights, on stdout. */
+/** Part of {@link trainInLockedDir}: a sample from the final weights, on stdout. */
 async function printSample(
   model: LanguageModel,
   tokenizer: Tokenizer,
@@ -289,6 +325,26 @@ async function readResume(s: TrainSettings) {
     }
   }
   return ckpt;
+}
+
+/** Refuses to resume on other data than the run's, unless `--allow-data-change`. */
+function checkSameData(
+  state: { settings: Record<string, unknown> },
+  now: DataFingerprint,
+  allowed: boolean,
+): void {
+  const diff = fingerprintDifference(
+    state.settings.dataFingerprint as DataFingerprint | undefined,
+    now,
+  );
+  if (diff === undefined) return;
+  if (allowed) {
+    info(`note: --allow-data-change: ${diff}; continuing on the new data`);
+    return;
+  }
+  throw new InputError(
+    `--resume: ${diff}; use the same --data, or add --allow-data-change to continue on it`,
+  );
 }
 
 function downloadProgress(json: boolean) {

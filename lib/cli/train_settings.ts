@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "./parse_flags.ts";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
 import { defaultDataDir } from "../data/paths.ts";
@@ -18,6 +18,7 @@ import {
   type TokenizerChoice,
 } from "../presets/registry.ts";
 import type { BaseConfig } from "../models/types.ts";
+import { checkConfigLimits } from "../models/limits.ts";
 import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
 import type { BackendRequest } from "../engine/mod.ts";
 import { BACKEND_CHOICES, parseBackendFlag } from "./backend_flag.ts";
@@ -40,6 +41,8 @@ export interface TrainSettings {
   readonly out: string;
   /** Continue the run in `out`. */
   readonly resume: boolean;
+  /** `--resume` may continue on other data than the run's (`--allow-data-change`). */
+  readonly allowDataChange: boolean;
   /** Engine backend. */
   readonly backend: BackendRequest;
   /** BLAS off (`--no-blas`). */
@@ -73,6 +76,7 @@ const FLAGS = {
   patience: { type: "string" },
   out: { type: "string" },
   resume: { type: "boolean", default: false },
+  "allow-data-change": { type: "boolean", default: false },
   backend: { type: "string" },
   "no-blas": { type: "boolean", default: false },
   mirror: { type: "string" },
@@ -109,6 +113,7 @@ Options:
   --eval-interval N, --eval-iters N, --patience N
   --out DIR              run directory
   --resume               continue the run in --out from last/
+  --allow-data-change    with --resume: continue although the text or tokenizer differs
   --backend NAME         ${BACKEND_CHOICES} (default auto)
   --no-blas              do not use a system BLAS library
   --mirror DIR|URL       dataset mirror (default: $LMFS_DATA_MIRROR)
@@ -198,7 +203,7 @@ export function resolveTrainSettings(
   args: string[],
   fixedModel?: string,
 ): TrainSettings & { help: boolean } {
-  const { values: v } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false });
+  const { values: v } = parseFlags({ args, options: FLAGS, strict: true, allowPositionals: false });
   const modelName = v.model ?? fixedModel;
   if (fixedModel && v.model && v.model !== fixedModel) {
     throw new InputError(`this task trains ${fixedModel}; --model ${v.model} does not apply`);
@@ -276,7 +281,11 @@ export function resolveTrainSettings(
     ...(kind === "word" && minFreq !== 1 ? { minFreq } : {}),
     ...(split ? { split } : {}),
   };
+  checkConfigLimits(modelConfig, "model config (--preset, --set, --block-size)");
   spec.validate({ ...modelConfig, vocabSize: 1 } as BaseConfig);
+  if (v["allow-data-change"] && !v.resume) {
+    throw new InputError("--allow-data-change goes with --resume");
+  }
   const backend = parseBackendFlag(v.backend);
   return {
     help: v.help,
@@ -288,6 +297,7 @@ export function resolveTrainSettings(
     train,
     out: v.out ?? join(defaultDataDir(), "checkpoints", spec.name, presetName),
     resume: v.resume,
+    allowDataChange: v["allow-data-change"],
     backend,
     noBlas: v["no-blas"],
     mirror: v.mirror,

@@ -7,10 +7,27 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
+import { diskFullError } from "./resource_errors.ts";
+
+/** Options of {@link writeDirAtomic}. */
+export interface WriteDirOptions {
+  /** Writes one file (default `Deno.writeFile`); tests inject failures here. */
+  readonly writeFile?: (path: string, data: Uint8Array) => Promise<void>;
+}
+
+function neededBytes(files: Record<string, Uint8Array | string>): number {
+  let n = 0;
+  for (const c of Object.values(files)) {
+    n += typeof c === "string" ? new TextEncoder().encode(c).length : c.length;
+  }
+  return n;
+}
 
 /**
  * Writes `files` (name → bytes or text) as the directory `dir`, atomically
- * replacing any previous version.
+ * replacing any previous version. A write that fails removes the temporary
+ * directory and leaves the previous version as it was; a full disk becomes a
+ * one-line `ResourceError` saying where and how much was needed.
  *
  * @example
  * ```ts
@@ -27,7 +44,9 @@ import { basename, dirname, join } from "node:path";
 export async function writeDirAtomic(
   dir: string,
   files: Record<string, Uint8Array | string>,
+  options: WriteDirOptions = {},
 ): Promise<void> {
+  const writeFile = options.writeFile ?? ((path, data) => Deno.writeFile(path, data));
   const parent = dirname(dir);
   await Deno.mkdir(parent, { recursive: true });
   await recoverDir(dir);
@@ -36,9 +55,8 @@ export async function writeDirAtomic(
   await Deno.mkdir(temp);
   try {
     for (const [name, content] of Object.entries(files)) {
-      const path = join(temp, name);
-      if (typeof content === "string") await Deno.writeTextFile(path, content);
-      else await Deno.writeFile(path, content);
+      const data = typeof content === "string" ? new TextEncoder().encode(content) : content;
+      await writeFile(join(temp, name), data);
     }
     // fsync the files so a power cut cannot leave renamed-but-empty files
     for (const name of Object.keys(files)) {
@@ -51,7 +69,7 @@ export async function writeDirAtomic(
     }
   } catch (err) {
     await Deno.remove(temp, { recursive: true }).catch(() => {});
-    throw err;
+    throw diskFullError(err, dir, neededBytes(files)) ?? err;
   }
   const old = join(parent, `${basename(dir)}.old-${tag}`);
   let hadOld = false;

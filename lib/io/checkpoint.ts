@@ -19,6 +19,7 @@ import type { StreamState } from "../data/batching.ts";
 import { decodeSafetensors, encodeSafetensors, type StoredTensor } from "./safetensors.ts";
 import { recoverDir, writeDirAtomic } from "./atomic.ts";
 import { gptConfigFromHf, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
+import { readSafetensorsHeader } from "./safetensors_header.ts";
 
 /** Version of the checkpoint layout; bumped on incompatible changes. */
 export const CHECKPOINT_FORMAT = 1;
@@ -132,15 +133,32 @@ export async function resolveCheckpointDir(path: string): Promise<string> {
   );
 }
 
+/** Options of {@link readCheckpoint}. */
+export interface ReadCheckpointOptions {
+  /**
+   * Called with `config.json` and the weight shapes from the safetensors
+   * header, before any weights are read: throw to refuse the checkpoint.
+   */
+  readonly checkConfig?: (info: {
+    dir: string;
+    model: string;
+    config: Record<string, unknown>;
+    shapes: Record<string, { readonly shape: readonly number[] }>;
+  }) => void;
+}
+
 /**
  * Reads a checkpoint directory (or run directory, see
  * {@link resolveCheckpointDir}); `optimizer.safetensors` and
  * `trainer_state.json` are optional (inference-only checkpoints).
  */
-export async function readCheckpoint(path: string): Promise<Checkpoint & { dir: string }> {
+export async function readCheckpoint(
+  path: string,
+  options: ReadCheckpointOptions = {},
+): Promise<Checkpoint & { dir: string }> {
   const dir = await resolveCheckpointDir(path);
   const configJson = await readJson(join(dir, "config.json")) as Record<string, unknown>;
-  if (isHfGpt2Config(configJson)) return await readHfGpt2(dir, configJson);
+  if (isHfGpt2Config(configJson)) return await readHfGpt2(dir, configJson, options);
   if (
     typeof configJson !== "object" || configJson === null || typeof configJson.model !== "string"
   ) {
@@ -149,6 +167,10 @@ export async function readCheckpoint(path: string): Promise<Checkpoint & { dir: 
     );
   }
   const { model, ...config } = configJson;
+  if (options.checkConfig) {
+    const header = await readSafetensorsHeader(join(dir, "model.safetensors"));
+    options.checkConfig({ dir, model: String(model), config, shapes: header.tensors });
+  }
   const weights = decodeSafetensors(
     await readBytes(join(dir, "model.safetensors")),
     join(dir, "model.safetensors"),
@@ -176,9 +198,14 @@ export async function readCheckpoint(path: string): Promise<Checkpoint & { dir: 
 async function readHfGpt2(
   dir: string,
   hf: Record<string, unknown>,
+  options: ReadCheckpointOptions,
 ): Promise<Checkpoint & { dir: string }> {
   const config = gptConfigFromHf(hf) as unknown as Record<string, unknown>;
   const path = join(dir, "model.safetensors");
+  if (options.checkConfig) {
+    const shapes = weightsFromHf((await readSafetensorsHeader(path)).tensors);
+    options.checkConfig({ dir, model: "gpt", config, shapes });
+  }
   const weights = weightsFromHf(decodeSafetensors(await readBytes(path), path).tensors);
   const tokenizer = await readJson(join(dir, "tokenizer.json"));
   return { dir, model: "gpt", config, weights, tokenizer };

@@ -105,8 +105,8 @@ export function gptConfigFromHf(hf: Record<string, unknown>): HfGptConfig {
  * assert.deepEqual(Object.keys(out), ["wte.weight"]);
  * ```
  */
-export function weightsFromHf(weights: Record<string, StoredTensor>): Record<string, StoredTensor> {
-  const out: Record<string, StoredTensor> = {};
+export function weightsFromHf<T = StoredTensor>(weights: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
   for (const [raw, tensor] of Object.entries(weights)) {
     const name = raw.startsWith("transformer.") ? raw.slice("transformer.".length) : raw;
     if (/^h\.\d+\.attn\.(bias|masked_bias)$/.test(name) || name === "lm_head.weight") continue;

@@ -12,6 +12,7 @@ export {
   CHECKPOINT_FORMAT,
   type HistoryRow,
   readCheckpoint,
+  type ReadCheckpointOptions,
   resolveCheckpointDir,
   type TrainerState,
   writeCheckpoint,
@@ -24,3 +25,18 @@ export {
 } from "./safetensors.ts";
 export { recoverDir, writeDirAtomic } from "./atomic.ts";
 export { gptConfigFromHf, type HfGptConfig, isHfGpt2Config, weightsFromHf } from "./hf_gpt2.ts";
+export {
+  type HeaderEntry,
+  parseSafetensorsHeader,
+  readSafetensorsHeader,
+  type SafetensorsHeader,
+} from "./safetensors_header.ts";
+export { acquireRunLock, LOCK_FILE, type LockOwner, type RunLock } from "./run_lock.ts";
+export {
+  type DataFingerprint,
+  dataFingerprint,
+  type Digest,
+  digestText,
+  fingerprintDifference,
+} from "./data_fingerprint.ts";
+export { asResourceError, diskFullError, isDiskFull, setMemoryAdvice } from "./resource_errors.ts";

@@ -5,12 +5,12 @@
  * `safetensors.torch.load_file`, so checkpoints written here open there.
  *
  * Reading validates everything a truncated or foreign file could get wrong
- * and throws a one-line {@link InputError}; it converts F16 and BF16 to
+ * and throws a one-line `InputError`; it converts F16 and BF16 to
  * float32 (GPT-2's published weights are F32, others are often half precision).
  *
  * @module
  */
-import { InputError } from "../errors.ts";
+import { parseSafetensorsHeader } from "./safetensors_header.ts";
 
 /** A tensor as stored: flat data in row-major order and its shape. */
 export interface StoredTensor {
@@ -23,7 +23,6 @@ export interface StoredTensor {
 }
 
 const CODES = { float32: "F32", int32: "I32" } as const;
-const SIZES: Record<string, number> = { F32: 4, I32: 4, F16: 2, BF16: 2, I64: 8, U8: 1, F64: 8 };
 
 /**
  * Serialises named tensors (and optional string metadata) to safetensors
@@ -101,57 +100,14 @@ export interface SafetensorsFile {
  * ```
  */
 export function decodeSafetensors(bytes: Uint8Array, what = "safetensors file"): SafetensorsFile {
-  const bad = (why: string) => new InputError(`${what} is not a valid safetensors file: ${why}`);
-  if (bytes.length < 8) throw bad(`too short (${bytes.length} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > bytes.length - 8 || headerLength > 100_000_000) {
-    throw bad(`header of ${headerLength} bytes does not fit in ${bytes.length} bytes (truncated?)`);
-  }
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)),
-    );
-  } catch {
-    throw bad("its header is not JSON");
-  }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) {
-    throw bad("its header is not a JSON object");
-  }
-  const dataStart = 8 + headerLength;
-  const dataLength = bytes.length - dataStart;
+  const header = parseSafetensorsHeader(bytes, bytes.length, what);
   const tensors: Record<string, StoredTensor> = {};
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === "__metadata__") {
-      metadata = entry as Record<string, string>;
-      continue;
-    }
-    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    const code = String(e.dtype);
-    if (!(code in SIZES)) throw bad(`tensor ${name} has unsupported dtype ${code}`);
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw bad(`tensor ${name} has an invalid shape`);
-    }
-    const offsets = e.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(Number.isInteger)) {
-      throw bad(`tensor ${name} has invalid data_offsets`);
-    }
-    const [begin, end] = offsets as [number, number];
-    const count = (e.shape as number[]).reduce((a, b) => a * b, 1);
-    if (end - begin !== count * SIZES[code] || begin < 0) {
-      throw bad(
-        `tensor ${name}: data_offsets [${begin}, ${end}] do not match shape [${e.shape}] ${code}`,
-      );
-    }
-    if (end > dataLength) throw bad(`tensor ${name} ends past the end of the file (truncated?)`);
-    tensors[name] = {
-      shape: e.shape as number[],
-      ...convert(bytes.subarray(dataStart + begin, dataStart + end), code, count),
-    };
+  for (const [name, e] of Object.entries(header.tensors)) {
+    const count = e.shape.reduce((a, b) => a * b, 1);
+    const raw = bytes.subarray(header.dataStart + e.begin, header.dataStart + e.end);
+    tensors[name] = { shape: e.shape, ...convert(raw, e.dtype, count) };
   }
-  return { tensors, metadata };
+  return { tensors, metadata: header.metadata };
 }
 
 function convert(

@@ -31,3 +31,4 @@ export {
   validateLstmAttentionConfig,
 } from "./lstm_attention.ts";
 export { Transformer, type TransformerConfig, validateTransformerConfig } from "./transformer.ts";
+export { checkConfigLimits, CONFIG_LIMITS, type Limit } from "./limits.ts";

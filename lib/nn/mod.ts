@@ -7,7 +7,7 @@
  * @module
  */
 export { type Init, initValues } from "./init.ts";
-export { type Param, ParamStore } from "./param_store.ts";
+export { type Param, ParamStore, planParams } from "./param_store.ts";
 export { Linear, linear, linearOps, type LinearOptions } from "./linear.ts";
 export { Embedding } from "./embedding.ts";
 export { LayerNorm, layerNorm, layerNormOps } from "./layer_norm.ts";

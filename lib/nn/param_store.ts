@@ -42,6 +42,8 @@ export class ParamStore {
   readonly #rng: Rng;
   readonly #params = new Map<string, Param>();
   #disposed = false;
+  /** Inside {@link planParams}: shapes are recorded, nothing is allocated. */
+  readonly planning: boolean = plan !== undefined;
 
   /** A store whose initialisers draw from `rng`. */
   constructor(rng: Rng) {
@@ -51,6 +53,13 @@ export class ParamStore {
   /** Creates a parameter; names must be unique. */
   add(name: string, shape: number[], init: Init, options: { decay?: boolean } = {}): tf.Variable {
     if (this.#params.has(name)) throw new Error(`parameter ${name} already exists`);
+    if (this.planning) {
+      plan!.set(name, [...shape]);
+      const size = shape.reduce((a, b) => a * b, 1);
+      const placeholder = { name, shape: [...shape], size, dispose() {} } as unknown as tf.Variable;
+      this.#params.set(name, { name, variable: placeholder, decay: false });
+      return placeholder;
+    }
     const count = shape.reduce((a, b) => a * b, 1);
     const values = initValues(count, init, this.#rng);
     // tidy frees the initial tensor; variables survive tidy
@@ -133,6 +142,35 @@ export class ParamStore {
     for (const p of this.#params.values()) p.variable.dispose();
     this.#params.clear();
     this.#disposed = true;
+  }
+}
+
+let plan: Map<string, number[]> | undefined;
+
+/**
+ * The parameters `build` would create, by name and shape, without allocating
+ * any of them: every {@link ParamStore} made while `build` runs records shapes
+ * and hands out placeholders. `build` constructs a model (whose forward pass
+ * must not be called); its result is discarded. This is how a checkpoint's
+ * `config.json` is checked against its weights before anything is allocated.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ParamStore, planParams } from "./param_store.ts";
+ * import { Rng } from "../rng.ts";
+ * const shapes = planParams(() => new ParamStore(new Rng(0)).add("fc.weight", [100000, 100000], { kind: "zeros" }));
+ * assert.deepEqual([...shapes], [["fc.weight", [100000, 100000]]]);
+ * ```
+ */
+export function planParams(build: () => unknown): Map<string, number[]> {
+  if (plan) throw new Error("planParams() cannot nest");
+  plan = new Map();
+  try {
+    build();
+    return plan;
+  } finally {
+    plan = undefined;
   }
 }
 

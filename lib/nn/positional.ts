@@ -110,6 +110,7 @@ export class PositionalEncoding {
     this.nPositions = options.nPositions;
     const { nPositions: n, dim: d } = options;
     if (this.kind === "sinusoidal") {
+      if (store.planning) return; // planParams: shapes only, allocate nothing
       this.#table = tf.tensor2d(sinusoidalTable(n, d), [n, d]);
     } else if (this.kind === "learned") {
       this.#learned = new Embedding(store, prefix, { num: n, dim: d });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../cli/parse_flags.ts";
 import { relative, resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import { emitJson, formatBytes, info, useColor } from "../cli/output.ts";
@@ -91,7 +91,7 @@ export async function notebooksMain(
   ctx: MainContext,
   options: { defaultDir: string },
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args,
     allowPositionals: true,
     strict: true,

@@ -19,3 +19,4 @@ export { GPT_PRESETS } from "./gpt_presets.ts";
 export { WORD_RNN_PRESETS } from "./word_rnn_presets.ts";
 export { LSTM_ATTENTION_PRESETS } from "./lstm_attention_presets.ts";
 export { TRANSFORMER_PRESETS } from "./transformer_presets.ts";
+export { checkConfigAgainstWeights, expectedShapes } from "./weights_check.ts";

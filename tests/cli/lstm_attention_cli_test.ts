@@ -9,12 +9,14 @@ Deno.test("train lstm-attention: bad input exits 2 with one line and leaves no r
   const dir = await Deno.makeTempDir({ prefix: "lmfs_lstm_" });
   try {
     const out = `${dir}/run`;
+    const short = `${dir}/short.txt`;
+    await Deno.writeTextFile(short, "to be or not to be, that is the question\n".repeat(50));
     const cases: Array<[string[], RegExp]> = [
       [
         ["--set", "attention=cosine"],
         /unknown attention "cosine": choose one of additive, dot, none/,
       ],
-      [["--block-size", "2000000"], /too few for 8 streams of blockSize 2000000/],
+      [["--data", short, "--block-size", "500"], /too few for 8 streams of blockSize 500/],
       [["--set", "hidden=0"], /hidden must be a positive integer; got 0/],
       [["--set", "nLayer=3"], /nLayer must be 1 or 2; got 3/],
       [["--tokenizer", "bpe"], /cannot use --tokenizer bpe; choose char, word/],
