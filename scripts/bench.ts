@@ -22,7 +22,7 @@
  * @module
  */
 import { parseFlags } from "../lib/cli/parse_flags.ts";
-import { emitJson, info, runMain } from "../lib/cli/mod.ts";
+import { emitJson, info, printHelp, runMain } from "../lib/cli/mod.ts";
 import { InputError } from "../lib/errors.ts";
 import { engineInfo, formatEngineInfo, initEngine } from "../lib/engine/mod.ts";
 import { loadText } from "../lib/data/load_text.ts";
@@ -88,7 +88,7 @@ async function main(args: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    info(HELP);
+    printHelp(HELP);
     return 0;
   }
   if (values.models) return await benchModels(values);

@@ -7,7 +7,7 @@
  * @module
  */
 import { parseFlags } from "../lib/cli/parse_flags.ts";
-import { info, runMain } from "../lib/cli/mod.ts";
+import { info, printHelp, runMain } from "../lib/cli/mod.ts";
 import { emptyPrompt, loadModel } from "../lib/cli/load_model.ts";
 import { SAMPLE_FLAGS, SAMPLE_HELP, sampleSettings } from "../lib/cli/sample_flags.ts";
 import { chatCommand, type ChatKnobs } from "../lib/cli/chat_commands.ts";
@@ -40,7 +40,7 @@ async function* lines(): AsyncGenerator<string> {
 async function main(args: string[], { signal }: { signal: AbortSignal }): Promise<number> {
   const { values } = parseFlags({ args, options: SAMPLE_FLAGS, strict: true });
   if (values.help) {
-    info(HELP);
+    printHelp(HELP);
     return 0;
   }
   const s = sampleSettings(values, 200);
@@ -60,6 +60,7 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
   const promptMark = () => interactive && Deno.stdout.writeSync(out.encode("\n> "));
   let context: number[] = [];
   let croppedNoticeShown = false;
+  let replies = 0;
   info(`chatting with ${model.name} from ${dir}; /help for commands, /quit to leave`);
   try {
     promptMark();
@@ -85,6 +86,11 @@ async function main(args: string[], { signal }: { signal: AbortSignal }): Promis
           continue;
         }
         context = [...context, ...ids];
+        // piped: echo each turn so replies read as a transcript, not one run-on text
+        if (!interactive) {
+          Deno.stdout.writeSync(out.encode(`${replies > 0 ? "\n" : ""}> ${line}\n`));
+        }
+        replies++;
         const result = await generate(model, context, {
           maxNewTokens: knobs.length,
           temperature: knobs.temperature,

@@ -21,6 +21,7 @@ import {
   formatBytes,
   info,
   type MainContext,
+  printHelp,
   type ProgressLine,
   progressLine,
   runMain,
@@ -28,8 +29,9 @@ import {
 
 const HELP = `Usage: deno task data [options] [name…]
 
-Downloads datasets into data/<dataset>/ and checks their size and SHA-256.
+Downloads datasets into data/<folder>/ and checks their size and SHA-256.
 Names: ${datasetNames().join(", ")}, or all. Without names: tinyshakespeare wikitext2.
+Folders: ${DATASETS.map((d) => `${d.name} → data/${d.dir}/`).join(", ")}.
 
 Options:
   --mirror DIR|URL   take files from a mirror laid out <dataset>/<file>
@@ -56,7 +58,7 @@ async function main(args: string[], { signal }: MainContext): Promise<number> {
     },
   });
   if (values.help) {
-    info(HELP);
+    printHelp(HELP);
     return 0;
   }
   const dataDir = values["data-dir"] ?? defaultDataDir();
@@ -119,7 +121,9 @@ async function list(dataDir: string, json: boolean): Promise<number> {
         });
       } else {
         const state = size === undefined ? "not cached" : `cached, ${formatBytes(size)}`;
-        info(`${d.name.padEnd(16)} ${f.file.padEnd(22)} ${state}  (${d.licence})`);
+        // the name is what --data and this task take; the folder is where the files live
+        const where = `${d.dir}/${f.file}`;
+        info(`${d.name.padEnd(16)} ${where.padEnd(34)} ${state}  (${d.licence})`);
       }
     }
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseFlags } from "../lib/cli/parse_flags.ts";
-import { emitJson, info, runMain, useColor } from "../lib/cli/mod.ts";
+import { emitJson, info, printHelp, runMain, useColor } from "../lib/cli/mod.ts";
 import { runDoctor } from "../lib/cli/doctor.ts";
 
 const HELP = `Usage: deno task doctor [--json]
@@ -23,7 +23,7 @@ async function main(args: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    info(HELP);
+    printHelp(HELP);
     return 0;
   }
   const findings = await runDoctor();

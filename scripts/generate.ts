@@ -5,7 +5,7 @@
  * @module
  */
 import { parseFlags } from "../lib/cli/parse_flags.ts";
-import { emitJson, info, runMain } from "../lib/cli/mod.ts";
+import { emitJson, info, printHelp, runMain } from "../lib/cli/mod.ts";
 import { continuationDecoder, encodePrompt, loadModel } from "../lib/cli/load_model.ts";
 import { SAMPLE_FLAGS, SAMPLE_HELP, sampleSettings } from "../lib/cli/sample_flags.ts";
 import { formatEngineInfo, initEngine } from "../lib/engine/mod.ts";
@@ -21,7 +21,7 @@ ${SAMPLE_HELP}`;
 async function main(args: string[], { signal }: { signal: AbortSignal }): Promise<number> {
   const { values } = parseFlags({ args, options: SAMPLE_FLAGS, strict: true });
   if (values.help) {
-    info(HELP);
+    printHelp(HELP);
     return 0;
   }
   const s = sampleSettings(values, 500);

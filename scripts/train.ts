@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { info, runMain } from "../lib/cli/mod.ts";
+import { printHelp, runMain } from "../lib/cli/mod.ts";
 import { resolveTrainSettings, trainHelp } from "../lib/cli/train_settings.ts";
 import { runTraining } from "../lib/cli/train_command.ts";
 
@@ -12,7 +12,7 @@ if (import.meta.main) {
   await runMain("train", async (args, { signal }) => {
     if (args.includes("--help") || args.includes("-h")) {
       const i = args.indexOf("--model");
-      info(trainHelp(i >= 0 ? args[i + 1] : undefined));
+      printHelp(trainHelp(i >= 0 ? args[i + 1] : undefined));
       return 0;
     }
     return await runTraining(resolveTrainSettings(args), signal);

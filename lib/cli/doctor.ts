@@ -6,7 +6,7 @@
  * @module
  */
 import { DATASETS, defaultDataDir, MIRROR_ENV, mirrorFromEnv } from "../data/mod.ts";
-import { formatEngineInfo, initEngine, tf } from "../engine/mod.ts";
+import { formatEngineInfo, initEngine, tf, TFJS_NODE_FIX } from "../engine/mod.ts";
 import { blasFromEnv, loadBlas } from "../engine/blas.ts";
 import { findNotebookPython } from "./python.ts";
 
@@ -37,14 +37,36 @@ export function checkDeno(version: string = Deno.version.deno): Finding {
   };
 }
 
+/**
+ * Whether tfjs-node (the optional native backend) loads: said here once,
+ * rather than on every training run.
+ */
+export function checkTfjsNode(info: { backend: string; notes: readonly string[] }): Finding {
+  if (info.backend === "tensorflow") {
+    return { name: "tfjs-node", status: "ok", detail: "native TensorFlow backend loads" };
+  }
+  const why = info.notes.find((n) => n.startsWith("tensorflow: "))?.slice(12) ?? "not loaded";
+  return {
+    name: "tfjs-node",
+    status: "warn",
+    detail: `optional native backend unavailable (${why}); runs use ${info.backend}`,
+    fix: `${TFJS_NODE_FIX}; without it everything works on wasm`,
+  };
+}
+
 /** Initialises the engine as training would and checks it computes. */
 export async function checkEngine(): Promise<Finding> {
+  return (await engineFindings())[0];
+}
+
+/** The engine check, then (when the engine runs) whether tfjs-node loaded. */
+async function engineFindings(): Promise<Finding[]> {
   try {
     const info = await initEngine({ backend: "auto" });
     const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
     if (sum !== 3) throw new Error(`1 + 2 gave ${sum}`);
     const text = formatEngineInfo(info);
-    return info.backend === "cpu"
+    const engine: Finding = info.backend === "cpu"
       ? {
         name: "engine",
         status: "warn",
@@ -52,13 +74,14 @@ export async function checkEngine(): Promise<Finding> {
         fix: info.notes.join("; ") || "the wasm backend did not load",
       }
       : { name: "engine", status: "ok", detail: text };
+    return [engine, checkTfjsNode(info)];
   } catch (err) {
-    return {
+    return [{
       name: "engine",
       status: "fail",
       detail: `TensorFlow.js does not run: ${(err as Error).message}`,
       fix: "run `deno install` in the project, then try again",
-    };
+    }];
   }
 }
 
@@ -119,6 +142,51 @@ export async function checkJupyter(): Promise<Finding[]> {
   return findings;
 }
 
+/** The Jupyter front ends README names, by the command that starts each. */
+const FRONT_ENDS: readonly { name: string; commands: readonly string[] }[] = [
+  { name: "JupyterLab", commands: ["jupyter-lab"] },
+  { name: "Jupyter Notebook", commands: ["jupyter-notebook"] },
+  { name: "VS Code", commands: ["code", "code-insiders", "codium"] },
+];
+
+/**
+ * Looks for a Jupyter front end (JupyterLab, Jupyter Notebook, VS Code) on
+ * `PATH`: `nbclient` runs notebooks headless, but a learner needs one of
+ * these to open them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkFrontEnds } from "./doctor.ts";
+ * assert.equal(checkFrontEnds("").status, "warn");
+ * ```
+ */
+export function checkFrontEnds(path: string = Deno.env.get("PATH") ?? ""): Finding {
+  const dirs = path.split(Deno.build.os === "windows" ? ";" : ":").filter((d) => d);
+  const exts = Deno.build.os === "windows" ? [".exe", ".cmd", ""] : [""];
+  const found: string[] = [];
+  for (const f of FRONT_ENDS) {
+    const hit = f.commands.flatMap((c) => dirs.flatMap((d) => exts.map((e) => `${d}/${c}${e}`)))
+      .find((p) => isFile(p));
+    if (hit) found.push(`${f.name} (${hit})`);
+  }
+  if (found.length > 0) {
+    const vscodeOnly = found.length === 1 && found[0].startsWith("VS Code");
+    return {
+      name: "jupyter app",
+      status: "ok",
+      detail: found.join(", ") + (vscodeOnly ? "; VS Code needs its Jupyter extension" : ""),
+    };
+  }
+  return {
+    name: "jupyter app",
+    status: "warn",
+    detail: "none of JupyterLab, Jupyter Notebook or VS Code is on PATH (notebooks need one)",
+    fix: "`pip install jupyterlab` (Debian/Ubuntu: `apt install jupyter-notebook`), " +
+      "or VS Code with its Jupyter extension",
+  };
+}
+
 /** Reports which datasets are cached and whether a mirror is set. */
 export function checkData(dataDir: string = defaultDataDir()): Finding {
   const cached = DATASETS.filter((d) =>
@@ -144,13 +212,30 @@ export function checkData(dataDir: string = defaultDataDir()): Finding {
     name: "data",
     status: "warn",
     detail: `nothing cached in ${dataDir}${mirror}`,
-    fix: "run `deno task data` (offline: set LMFS_DATA_MIRROR to a copy laid out <dataset>/<file>)",
+    fix: mirror
+      ? "run `deno task data` (it copies the files from the mirror)"
+      : "run `deno task data` (offline: set LMFS_DATA_MIRROR to a copy laid out <dataset>/<file>)",
   };
 }
 
 /** Runs every check. */
 export async function runDoctor(): Promise<Finding[]> {
-  return [checkDeno(), await checkEngine(), checkBlas(), ...(await checkJupyter()), checkData()];
+  return [
+    checkDeno(),
+    ...(await engineFindings()),
+    checkBlas(),
+    ...(await checkJupyter()),
+    checkFrontEnds(),
+    checkData(),
+  ];
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 function exists(path: string): boolean {

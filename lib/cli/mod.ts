@@ -5,5 +5,13 @@
  */
 export { EXIT, exitFor, runMain } from "./run_main.ts";
 export type { MainContext } from "./run_main.ts";
-export { emitJson, formatBytes, info, progressLine, stderrIsTerminal, useColor } from "./output.ts";
+export {
+  emitJson,
+  formatBytes,
+  info,
+  printHelp,
+  progressLine,
+  stderrIsTerminal,
+  useColor,
+} from "./output.ts";
 export type { ProgressLine } from "./output.ts";

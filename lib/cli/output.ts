@@ -33,6 +33,14 @@ export function info(line: string): void {
   Deno.stderr.writeSync(encoder.encode(line + "\n"));
 }
 
+/**
+ * Writes a script's `--help` text to stdout (so `--help | less` works); help
+ * is the output the user asked for, not progress.
+ */
+export function printHelp(text: string): void {
+  Deno.stdout.writeSync(encoder.encode(text + "\n"));
+}
+
 /** Writes one JSON event per line to stdout. */
 export function emitJson(event: Record<string, unknown>): void {
   Deno.stdout.writeSync(encoder.encode(JSON.stringify(event) + "\n"));

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { callerPath } from "./run_dir.ts";
 import { InputError } from "../errors.ts";
 import type { BackendRequest } from "../engine/mod.ts";
 import { BACKEND_CHOICES, parseBackendFlag } from "./backend_flag.ts";
@@ -83,11 +84,11 @@ export function sampleSettings(v: Record<string, unknown>, defaultLength: number
   const checkpoint = v.checkpoint as string | undefined;
   if (!checkpoint) {
     throw new InputError(
-      "--checkpoint is required: a run directory such as data/checkpoints/gpt/baby",
+      "--checkpoint is required: a run directory such as data/checkpoints/gpt/default",
     );
   }
   const settings: SampleSettings = {
-    checkpoint,
+    checkpoint: callerPath(checkpoint), // as typed, from the caller's directory
     prompt: (v.prompt as string | undefined) ?? "",
     length: num("length", v.length as string | undefined, defaultLength),
     temperature: num("temperature", v.temperature as string | undefined, 0.8),

@@ -22,6 +22,8 @@ import { writePlot } from "../plot/write_plot.ts";
 import { emitJson, formatBytes, info, progressLine } from "./output.ts";
 import type { TrainSettings } from "./train_settings.ts";
 import { TrainProgress } from "./train_progress.ts";
+import { checkRunDir, clearRunDir } from "./run_dir.ts";
+import { resumeSettings, type SavedSettings } from "./resume_settings.ts";
 import { emptyPrompt } from "./load_model.ts";
 import { generate } from "../sample/generate.ts";
 import { sampleWindows, SequentialStreams } from "../data/batching.ts";
@@ -56,11 +58,17 @@ export async function runTraining(s: TrainSettings, signal: AbortSignal): Promis
 
 async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<number> {
   const started = performance.now();
+  if (!s.resume) await checkRunDir(s.out, s.overwrite ?? false);
   const engine = await initEngine({ backend: s.backend, blas: s.noBlas ? "off" : undefined });
   if (!s.json) info(`engine: ${formatEngineInfo(engine)}`);
-  for (const note of engine.notes) if (!s.json) info(`engine: ${note}`);
+  // `auto` trying tfjs-node first is routine: `deno task doctor` says once why it did not load
+  const notes = engine.notes.filter((n) =>
+    !(engine.requested === "auto" && n.startsWith("tensorflow:"))
+  );
+  for (const note of notes) if (!s.json) info(`engine: ${note}`);
 
   const resumed = s.resume ? await readResume(s) : undefined;
+  if (resumed) s = resumeSettings(s, (resumed.state!.settings ?? {}) as SavedSettings);
   const { tokenizer, data, charsPerToken, fingerprint } = await loadData(s, signal, resumed);
 
   const spec = getModelSpec(s.model);
@@ -85,6 +93,7 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
       backend: engine.backend,
       blas: engine.blas?.vendor ?? null,
     };
+    if (!s.resume && s.overwrite) await clearRunDir(s.out);
     await Deno.mkdir(s.out, { recursive: true });
     const log = await Deno.open(join(s.out, "log.jsonl"), {
       create: true,
@@ -106,7 +115,7 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
       );
       if (resumed) info(`resuming from step ${resumed.state!.step}`);
     }
-    const progress = s.json ? undefined : new TrainProgress(s.train.maxIters);
+    const progress = s.json ? undefined : new TrainProgress(s.train.maxIters, s.train.timeBudget);
     const save = async (kind: "best" | "last", snap: Snapshot) => {
       await writeCheckpoint(join(s.out, kind), {
         model: s.model,
@@ -216,7 +225,7 @@ async function loadData(
         `${data.train.length.toLocaleString("en")} training and ${
           data.val.length.toLocaleString("en")
         } ` +
-        `validation tokens`,
+        `${text.valSplit === "test" ? "test" : "validation"} tokens`,
     );
   }
   return { tokenizer, data, charsPerToken, fingerprint };
@@ -277,6 +286,7 @@ function buildTokenizer(s: TrainSettings, text: { train: string; val: string }):
     vocabSize: s.tokenizer.vocabSize,
     minFreq: s.tokenizer.minFreq,
     split: s.tokenizer.split,
+    ...(s.tokenizer.unknown ? { unknown: true } : {}),
     onProgress: bar ? (done, total) => bar.update(done, total) : undefined,
   });
   bar?.finish(`${tok.vocabSize} tokens`);
@@ -314,17 +324,7 @@ async function readResume(s: TrainSettings) {
       `--resume: ${ckpt.dir} has no trainer or optimizer state; cannot continue it`,
     );
   }
-  const saved = ckpt.state.settings as Record<string, unknown>;
-  const now = identity(s);
-  for (const key of Object.keys(now)) {
-    if (JSON.stringify(saved[key]) !== JSON.stringify(now[key])) {
-      throw new InputError(
-        `--resume: ${key} differs from the checkpoint's (${JSON.stringify(saved[key])} there, ` +
-          `${JSON.stringify(now[key])} now); use the same flags, or a new --out`,
-      );
-    }
-  }
-  return ckpt;
+  return ckpt; // its settings replace the flags' (resumeSettings), or refuse a contradiction
 }
 
 /** Refuses to resume on other data than the run's, unless `--allow-data-change`. */

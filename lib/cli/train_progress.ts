@@ -21,15 +21,20 @@ export function formatDuration(seconds: number): string {
 /** The progress display of one training run. */
 export class TrainProgress {
   readonly #total: number;
+  readonly #timeBudget: number;
   readonly #terminal = stderrIsTerminal();
   readonly #color = useColor();
   #last = 0;
   #drawn = false;
   #nextLogged = 0;
 
-  /** `total` is the step the run stops at (it may be unbounded with a time budget). */
-  constructor(total: number) {
+  /**
+   * `total` is the step the run stops at (it may be unbounded with a time
+   * budget); `timeBudget` the training seconds it stops after (0: none).
+   */
+  constructor(total: number, timeBudget = 0) {
     this.#total = total;
+    this.#timeBudget = timeBudget;
   }
 
   /** After each step. */
@@ -37,21 +42,30 @@ export class TrainProgress {
     e: { step: number; loss: number; lr: number; tokensPerSecond: number; seconds: number },
   ): void {
     const bounded = this.#total < Number.MAX_SAFE_INTEGER;
-    const pct = bounded ? e.step / this.#total : 0;
+    const timed = this.#timeBudget > 0;
+    // the fraction of the run done: of its steps, or of its time budget, whichever ends it first
+    const pct = Math.max(
+      bounded ? e.step / this.#total : 0,
+      timed ? e.seconds / this.#timeBudget : 0,
+    );
     const eta = bounded && e.step > 0
       ? formatDuration((e.seconds / e.step) * (this.#total - e.step))
       : "?";
     const line =
       `step ${e.step}${bounded ? `/${this.#total}` : ""} | loss ${e.loss.toFixed(4)} | ` +
       `lr ${e.lr.toExponential(2)} | ${Math.round(e.tokensPerSecond).toLocaleString("en")} tok/s` +
-      (bounded ? ` | ETA ${eta}` : "");
+      (bounded
+        ? ` | ETA ${eta}`
+        : timed
+        ? ` | ${Math.round(Math.min(1, pct) * 100)}% of the time budget`
+        : "");
     if (this.#terminal) {
       const now = Date.now();
       if (now - this.#last < 100 && e.step !== this.#total) return;
       this.#last = now;
       Deno.stderr.writeSync(new TextEncoder().encode(`\r\x1b[2K${line}`));
       this.#drawn = true;
-    } else if (!bounded || pct >= this.#nextLogged) {
+    } else if ((!bounded && !timed) || pct >= this.#nextLogged) {
       info(line);
       this.#nextLogged = pct + 0.1;
     }

@@ -7,9 +7,7 @@
  * @module
  */
 import { parseFlags } from "./parse_flags.ts";
-import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { defaultDataDir } from "../data/paths.ts";
 import { findDataset } from "../data/registry.ts";
 import {
   getModelSpec,
@@ -20,6 +18,7 @@ import {
 import type { BaseConfig } from "../models/types.ts";
 import { checkConfigLimits } from "../models/limits.ts";
 import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
+import { callerPath, dataArgument, defaultRunDir } from "./run_dir.ts";
 import type { BackendRequest } from "../engine/mod.ts";
 import { BACKEND_CHOICES, parseBackendFlag } from "./backend_flag.ts";
 
@@ -55,6 +54,18 @@ export interface TrainSettings {
   readonly json: boolean;
   /** Tokens to sample at the end (0: none). */
   readonly sample: number;
+  /** Replace a run already in `out` (`--overwrite`). */
+  readonly overwrite?: boolean;
+  /** What the user typed, as opposed to what presets and defaults filled in (for `--resume`). */
+  readonly given?: GivenFlags;
+}
+
+/** The flags given on the command line and the keys of their `--set`s. */
+export interface GivenFlags {
+  /** Long names of the flags given (`data`, `max-iters` …). */
+  readonly flags: readonly string[];
+  /** Keys set with `--set key=value`. */
+  readonly sets: readonly string[];
 }
 
 const FLAGS = {
@@ -76,6 +87,7 @@ const FLAGS = {
   patience: { type: "string" },
   out: { type: "string" },
   resume: { type: "boolean", default: false },
+  overwrite: { type: "boolean", default: false },
   "allow-data-change": { type: "boolean", default: false },
   backend: { type: "string" },
   "no-blas": { type: "boolean", default: false },
@@ -95,14 +107,17 @@ export function trainHelp(model?: string): string {
   return `Usage: deno task train:${model ?? "<model>"} [options]
 
 Trains a model, saving best/ and last/ checkpoints, log.jsonl and loss plots in the
-run directory (default data/checkpoints/<model>/<preset>/).
+run directory (default data/checkpoints/<model>/<preset>/, or <preset>-<data>/ when
+--data is not the preset's own).
 
 Presets:
 ${presets}
 
 Options:
   --preset NAME          recipe to start from (default: default)
-  --set key=value        override any model or training config field (repeatable)
+  --set key=value        override any model or training config field (repeatable);
+                         tokenizer fields: minFreq (word), unknownToken=true (char:
+                         map characters the training text lacks to one unknown token)
   --data NAME|PATH       dataset (tinyshakespeare, wikitext2, tinystories) or a UTF-8 file
   --tokenizer KIND       char, word or bpe
   --vocab-size N         vocabulary size (bpe, word)
@@ -112,7 +127,10 @@ Options:
   --batch-size N, --block-size N, --lr X, --seed N
   --eval-interval N, --eval-iters N, --patience N
   --out DIR              run directory
-  --resume               continue the run in --out from last/
+  --resume               continue the run in --out from last/ (model and data settings
+                         come from the checkpoint)
+  --overwrite            replace the run already in --out (without it, training into a
+                         run directory that holds a run is refused)
   --allow-data-change    with --resume: continue although the text or tokenizer differs
   --backend NAME         ${BACKEND_CHOICES} (default auto)
   --no-blas              do not use a system BLAS library
@@ -204,6 +222,11 @@ export function resolveTrainSettings(
   fixedModel?: string,
 ): TrainSettings & { help: boolean } {
   const { values: v } = parseFlags({ args, options: FLAGS, strict: true, allowPositionals: false });
+  if (v.resume && v.overwrite) {
+    throw new InputError(
+      "--resume continues the run in --out and --overwrite replaces it: give one",
+    );
+  }
   const modelName = v.model ?? fixedModel;
   if (fixedModel && v.model && v.model !== fixedModel) {
     throw new InputError(`this task trains ${fixedModel}; --model ${v.model} does not apply`);
@@ -218,7 +241,10 @@ export function resolveTrainSettings(
     ...preset.train,
   };
   // tokenizer fields --set can change (word tokenizers only)
-  const tokenizerSets: Record<string, unknown> = { minFreq: preset.tokenizer.minFreq ?? 1 };
+  const tokenizerSets: Record<string, unknown> = {
+    minFreq: preset.tokenizer.minFreq ?? 1,
+    unknownToken: false,
+  };
   applySets(v.set ?? [], modelConfig, train, tokenizerSets);
 
   const set = (key: NumericTrainKey, value: number | undefined) => {
@@ -266,10 +292,16 @@ export function resolveTrainSettings(
   if (setsMinFreq && kind !== "word") {
     throw new InputError(`--set minFreq applies to the word tokenizer only, not ${kind}`);
   }
+  const unknownToken = tokenizerSets.unknownToken as boolean;
+  if (unknownToken && kind !== "char") {
+    throw new InputError(
+      `--set unknownToken applies to the char tokenizer only (word has <unk>, BPE needs none), not ${kind}`,
+    );
+  }
   if (!Number.isInteger(minFreq) || minFreq < 1) {
     throw new InputError(`--set minFreq must be an integer ≥ 1; got ${minFreq}`);
   }
-  const data = v.data ?? preset.data;
+  const data = v.data === undefined ? preset.data : dataArgument(v.data);
   const samePreset = kind === preset.tokenizer.kind;
   const split = kind !== "word" ? undefined : (samePreset ? preset.tokenizer.split : undefined) ??
     (findDataset(data)?.name === "wikitext2" ? "whitespace" : undefined);
@@ -279,6 +311,7 @@ export function resolveTrainSettings(
       (samePreset ? preset.tokenizer.vocabSize : undefined) ??
       (kind === "bpe" ? 1024 : undefined),
     ...(kind === "word" && minFreq !== 1 ? { minFreq } : {}),
+    ...(unknownToken ? { unknown: true } : {}),
     ...(split ? { split } : {}),
   };
   checkConfigLimits(modelConfig, "model config (--preset, --set, --block-size)");
@@ -295,13 +328,20 @@ export function resolveTrainSettings(
     tokenizer,
     modelConfig,
     train,
-    out: v.out ?? join(defaultDataDir(), "checkpoints", spec.name, presetName),
+    out: v.out !== undefined
+      ? callerPath(v.out)
+      : defaultRunDir(spec.name, presetName, data, preset.data),
     resume: v.resume,
+    overwrite: v.overwrite,
+    given: {
+      flags: Object.entries(v).filter(([, x]) => x !== undefined && x !== false).map(([k]) => k),
+      sets: (v.set ?? []).map((item) => item.split("=")[0].trim()),
+    },
     allowDataChange: v["allow-data-change"],
     backend,
     noBlas: v["no-blas"],
     mirror: v.mirror,
-    dataDir: v["data-dir"],
+    dataDir: v["data-dir"] === undefined ? undefined : callerPath(v["data-dir"]),
     json: v.json,
     sample: int("sample", v.sample, 0) ?? 300,
   };

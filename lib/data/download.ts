@@ -124,7 +124,7 @@ export async function fetchDataset(
   return paths;
 }
 
-type Source = { kind: "url"; url: string; label: string } | {
+type Source = { kind: "url"; url: string; label: string; mirrored?: boolean } | {
   kind: "path";
   path: string;
   label: string;
@@ -136,10 +136,12 @@ function sourceFor(mirror: Mirror | undefined, info: DatasetInfo, file: DatasetF
     return { kind: "path", path, label: path };
   }
   const url = mirror?.kind === "url" ? `${mirror.base}/${info.dir}/${file.file}` : file.url;
-  return { kind: "url", url, label: url };
+  return { kind: "url", url, label: url, mirrored: mirror?.kind === "url" };
 }
 
-function offlineHint(dest: string): string {
+/** What to do when a file cannot be had; the mirror hint only when no mirror is in use. */
+function offlineHint(dest: string, mirrored = false): string {
+  if (mirrored) return `check the mirror (${MIRROR_ENV} or --mirror), or put the file at ${dest}`;
   return `offline? set ${MIRROR_ENV} (or --mirror) to a directory or URL laid out ` +
     `<dataset>/<file>, or put the file at ${dest}`;
 }
@@ -156,7 +158,8 @@ async function openSource(
       f = await Deno.open(source.path, { read: true });
     } catch (err) {
       throw new DataUnavailableError(
-        `mirror has no ${name} (looked for ${source.path}); ${offlineHint(dest)}`,
+        `mirror has no ${name} (looked for ${source.path}); add the file to the mirror, ` +
+          `or put it at ${dest}`,
         { cause: err },
       );
     }
@@ -169,7 +172,9 @@ async function openSource(
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new DataUnavailableError(
-      `cannot download ${name} from ${source.url} (${errorText(err)}); ${offlineHint(dest)}`,
+      `cannot download ${name} from ${source.url} (${errorText(err)}); ${
+        offlineHint(dest, source.mirrored)
+      }`,
       { cause: err },
     );
   }
@@ -177,7 +182,7 @@ async function openSource(
     await response.body?.cancel();
     throw new DataUnavailableError(
       `cannot download ${name}: ${source.url} answered ${response.status} ${response.statusText}; ` +
-        offlineHint(dest),
+        offlineHint(dest, source.mirrored),
     );
   }
   const header = Number(response.headers.get("content-length"));

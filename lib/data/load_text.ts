@@ -19,6 +19,8 @@ export interface TextSplits {
   readonly val: string;
   /** Held-out test text, where the dataset has one. */
   readonly test?: string;
+  /** Which split `val` is: `"test"` where a missing training split moved `valid` to training. */
+  readonly valSplit?: "valid" | "test";
   /** Things the user should know about how the text was split or cut. */
   readonly notes: readonly string[];
 }
@@ -106,7 +108,7 @@ async function loadSplitFiles(
       `${info.title}: training split unavailable (${err.message.split(";")[0]}), ` +
         `so this run trains on "valid" and evaluates on "test"`,
     );
-    return { source: info.name, train: val, val: test, notes };
+    return { source: info.name, train: val, val: test, valSplit: "test", notes };
   }
   if (train === undefined) throw new Error(`dataset ${info.name} has no train split`);
   return { source: info.name, train, val, test, notes };

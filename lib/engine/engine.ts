@@ -56,6 +56,10 @@ export interface EngineInfo {
 
 let info: EngineInfo | null = null;
 
+/** How to install tfjs-node's native library (its install script downloads libtensorflow). */
+export const TFJS_NODE_FIX: string =
+  "install it with `deno install --allow-scripts=npm:@tensorflow/tfjs-node` (downloads libtensorflow; needs internet)";
+
 /**
  * Picks the backend, loads BLAS and registers the engine's kernels. `auto`
  * never fails: it takes tfjs-node when it loads, else wasm, else cpu, and
@@ -93,7 +97,10 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
     if (backend === null) throw new Error(`no TensorFlow.js backend works: ${notes.join("; ")}`);
   } else {
     const why = await loadBackend(requested);
-    if (why !== null) throw new InputError(`backend "${requested}" is not available: ${why}`);
+    if (why !== null) {
+      const fix = requested === "tensorflow" ? `; ${TFJS_NODE_FIX}, or use --backend auto` : "";
+      throw new InputError(`backend "${requested}" is not available: ${why}${fix}`);
+    }
     backend = requested;
   }
   installGradients();

@@ -104,6 +104,7 @@ export {
   type EngineOptions,
   formatEngineInfo,
   initEngine,
+  TFJS_NODE_FIX,
 } from "./engine.ts";
 export { BLAS_ENV, blasCandidates } from "./blas.ts";
 export { fusedGelu } from "./gelu.ts";

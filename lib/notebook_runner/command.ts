@@ -8,7 +8,7 @@
 import { parseFlags } from "../cli/parse_flags.ts";
 import { relative, resolve } from "node:path";
 import { InputError } from "../errors.ts";
-import { emitJson, formatBytes, info, useColor } from "../cli/output.ts";
+import { emitJson, formatBytes, info, printHelp, useColor } from "../cli/output.ts";
 import type { MainContext } from "../cli/run_main.ts";
 import { findNotebookPython } from "../cli/python.ts";
 import { findNotebooks, missingJupyterReason, notebooksRequired } from "./availability.ts";
@@ -106,7 +106,7 @@ export async function notebooksMain(
     },
   });
   if (values.help) {
-    info(NOTEBOOKS_HELP);
+    printHelp(NOTEBOOKS_HELP);
     return 0;
   }
   if (values.quick && values.full) throw new InputError("choose one of --quick and --full");

@@ -19,6 +19,8 @@ export interface TokenizerChoice {
   readonly minFreq?: number;
   /** Word: how lines are cut into words (default: whitespace for WikiText-2, else punctuation). */
   readonly split?: WordSplit;
+  /** Char: an unknown token for characters the training text lacks (`--set unknownToken=true`). */
+  readonly unknown?: boolean;
 }
 
 /** A named recipe: model config, training options, data and tokenizer. */

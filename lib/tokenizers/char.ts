@@ -226,7 +226,8 @@ export class CharTokenizer implements Tokenizer {
     const what = unseen.size === 1 ? "1 character" : `${unseen.size} distinct characters`;
     return new InputError(
       `text has ${what} not in this char tokenizer's ${this.symbols.length} symbols: ` +
-        `${named}${more}; train on text that contains them, or train with { unknown: true }`,
+        `${named}${more}; train on text that contains them, or with an unknown token ` +
+        `(command line: train with --set unknownToken=true; code: { unknown: true })`,
     );
   }
 }

@@ -17,5 +17,10 @@ export {
 } from "./train.ts";
 export { AdamW, adamWOps, type AdamWOptions, adamWUpdate } from "./adamw.ts";
 export { clipByGlobalNorm, globalNormClip, globalNormClipOps } from "./clip.ts";
-export { type CosineSchedule, learningRate } from "./schedule.ts";
+export {
+  type CosineSchedule,
+  learningRate,
+  learningRateByTime,
+  type TimeProgress,
+} from "./schedule.ts";
 export { bitsPerChar, estimateLoss, perplexity } from "./evaluate.ts";

@@ -20,7 +20,7 @@ import type { LanguageModel, RecurrentState } from "../models/types.ts";
 import { AdamW } from "./adamw.ts";
 import { clipByGlobalNorm } from "./clip.ts";
 import { estimateLoss } from "./evaluate.ts";
-import { cosineDecay, learningRate } from "./schedule.ts";
+import { learningRate, learningRateByTime } from "./schedule.ts";
 import type { TrainConfig } from "./config.ts";
 import { CHECKPOINT_FORMAT, type HistoryRow, type TrainerState } from "../io/checkpoint.ts";
 import type { StoredTensor } from "../io/safetensors.ts";
@@ -77,7 +77,7 @@ export interface TrainHooks {
   onEval?(event: EvalEvent): void;
   /** Saves a checkpoint: `best` on a new best, `last` at each evaluation and at the end. */
   save?(kind: "best" | "last", snapshot: Snapshot): void | Promise<void>;
-  /** Aborting finishes the current step, saves `last` and returns. */
+  /** Aborting finishes the current step, evaluates, saves `last` (and `best` if better), returns. */
   signal?: AbortSignal;
   /** Clock in milliseconds that times the steps (default `performance.now`); tests pass a fake. */
   now?: () => number;
@@ -184,11 +184,41 @@ export async function train(
     await hooks.save?.("last", snapshot());
   };
 
+  /**
+   * The evaluation of an interrupted run: it may set a new best (and save best/), but it draws
+   * its batches from a copy of the evaluation RNG and adds nothing to the history, so that a
+   * resumed run continues exactly as an uninterrupted one would.
+   */
+  const evaluateOffTheBooks = async () => {
+    const peek = new Rng(0);
+    peek.state = evalRng.state;
+    const opts = { ...shape, iters: config.evalIters, rng: peek };
+    const trainLoss = estimateLoss(model, data.train, opts);
+    const valLoss = estimateLoss(model, data.val, opts);
+    const improved = Number.isFinite(valLoss) && (bestValLoss === null || valLoss < bestValLoss);
+    if (improved) bestValLoss = valLoss;
+    final = { trainLoss, valLoss };
+    hooks.onEval?.({ step, trainLoss, valLoss, bestValLoss: bestValLoss ?? valLoss, improved });
+    if (improved) await hooks.save?.("best", snapshot());
+  };
+
+  const schedule = { ...config, decayIters: config.lrDecayIters };
+  let warmupEndSeconds: number | undefined;
   const lrAt = (s: number): number => {
-    if (!config.scheduleByTime || config.timeBudget <= 0 || s < config.warmupIters) {
-      return learningRate({ ...config, decayIters: config.lrDecayIters }, s);
+    if (!config.scheduleByTime || config.timeBudget <= 0) return learningRate(schedule, s);
+    // seconds at the end of warmup: the history row of step warmupIters (0 without warmup)
+    if (warmupEndSeconds === undefined && s >= config.warmupIters) {
+      warmupEndSeconds = config.warmupIters === 0
+        ? 0
+        : history.find((r) => r.step === config.warmupIters && r.loss !== undefined)?.seconds ??
+          trainSeconds;
     }
-    return cosineDecay(config, Math.min(1, trainSeconds / config.timeBudget));
+    return learningRateByTime(schedule, {
+      it: s,
+      seconds: trainSeconds,
+      warmupEndSeconds: warmupEndSeconds ?? trainSeconds,
+      budget: config.timeBudget,
+    });
   };
 
   /** One optimizer step over `gradAccum` micro-batches; returns the mean loss. */
@@ -286,8 +316,14 @@ export async function train(
       });
       await new Promise((r) => setTimeout(r, 0)); // let Ctrl-C and timers run
     }
-    if (stoppedBy !== "signal" && lastEvalStep !== step) await evaluate();
-    else await hooks.save?.("last", snapshot());
+    if (stoppedBy !== "signal") {
+      if (lastEvalStep !== step) await evaluate();
+    } else {
+      // Ctrl-C: evaluate the final weights too, so best/ holds the best state evaluated, never
+      // the untrained step-0 weights of a run stopped before its second evaluation
+      if (lastEvalStep !== step) await evaluateOffTheBooks();
+      await hooks.save?.("last", snapshot());
+    }
     finalState = stateNow();
   } finally {
     optimizer.dispose();

@@ -137,7 +137,9 @@ export async function runModelComparison(o: ComparisonOptions): Promise<ModelRun
       backend: start.backend as string,
       blas: (start.blas ?? null) as string | null,
       sample: gen.findLast((e) => e.event === "done")!.text as string,
-      command: `deno task train:${model} ${args.slice(2).map(shellQuote).join(" ")}`,
+      // its own --out, so that reproducing the table never meets the run of another README command
+      command: `deno task train:${model} ${args.slice(2).map(shellQuote).join(" ")} ` +
+        `--out data/checkpoints/compare/${model}`,
       curve,
     });
   }

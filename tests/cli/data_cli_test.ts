@@ -86,7 +86,7 @@ Deno.test("deno task data: bad input exits 2 with one line and writes nothing", 
 Deno.test("deno task data --help and --list exit 0", async () => {
   const help = await runScript("data", ["--help"]);
   assert.equal(help.code, 0);
-  assert.match(help.stderr, /Usage: deno task data/);
+  assert.match(help.stdout, /Usage: deno task data/);
   await withTempDir(async (dir) => {
     const list = await runScript("data", ["--list", "--json", "--data-dir", dir]);
     assert.equal(list.code, 0);
@@ -100,5 +100,14 @@ Deno.test("deno task doctor reports every check and exits 0 or 1", async () => {
   const r = await runScript("doctor", ["--json"]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   const names = r.stdout.trim().split("\n").map((l) => JSON.parse(l).name);
-  assert.deepEqual(names, ["deno", "engine", "blas", "nbclient", "jupyter kernel", "data"]);
+  assert.deepEqual(names, [
+    "deno",
+    "engine",
+    "tfjs-node",
+    "blas",
+    "nbclient",
+    "jupyter kernel",
+    "jupyter app",
+    "data",
+  ]);
 });

@@ -38,7 +38,7 @@ Deno.test("notebooks --help describes the flags", async () => {
   const out = await runScript("notebooks", ["--help"]);
   assert.equal(out.code, 0);
   for (const flag of ["--quick", "--full", "--write", "--cell-timeout", "--budget", "--json"]) {
-    assert.ok(out.stderr.includes(flag), flag);
+    assert.ok(out.stdout.includes(flag), flag);
   }
 });
 
