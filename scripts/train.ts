@@ -1,6 +1,6 @@
 /**
  * `deno task train:<model>` (the tasks pass `--model`): trains a model; see
- * `--help` and DESIGN.md, "CLI, files and environment".
+ * `--help` and `lib/README.md`, "CLI, files and environment".
  *
  * @module
  */

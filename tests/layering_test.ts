@@ -37,6 +37,12 @@ const PACKAGES: readonly { prefix: string; rooms: readonly string[] }[] = [
   { prefix: "node:", rooms: ROOMS.flat() },
 ];
 
+/**
+ * Rooms that may take only `tf` from the engine (`engine/tf.ts`): model code
+ * gets its maths from `nn/`, never from the engine's fused kernels.
+ */
+const TF_ONLY_FROM_ENGINE: readonly string[] = ["models"];
+
 const LIB = resolve(dirname(fileURLToPath(import.meta.url)), "../lib");
 
 /** The room of a path under `lib/`, or undefined outside it. */
@@ -94,6 +100,9 @@ export function violation(file: string, specifier: string): string | null {
   const to = roomOf(target);
   if (to === undefined) return `${from}/ imports ${specifier}, outside lib/`;
   if (to === from) return null;
+  if (to === "engine" && TF_ONLY_FROM_ENGINE.includes(from) && !target.endsWith("/engine/tf.ts")) {
+    return `${from}/ imports ${specifier}: take the maths from nn/ and only tf from engine/tf.ts`;
+  }
   if (levelOf(to) < 0) return `room ${to}/ is not in ROOMS: add it (tests/layering_test.ts)`;
   if (levelOf(to) >= levelOf(from)) return `${from}/ imports ${to}/ (${specifier})`;
   return null;
@@ -181,9 +190,29 @@ Deno.test("the layering check itself flags wrong-way imports", () => {
   assert.match(violation(at("nn/x.ts"), "@tensorflow/tfjs-core")!, /nn\/ imports @tensorflow/);
   assert.match(violation(at("nn/x.ts"), "../../scripts/x.ts")!, /outside lib/);
   assert.match(violation(at("newroom/x.ts"), "../errors.ts")!, /not in ROOMS/);
+  assert.match(violation(at("models/gpt.ts"), "../engine/mod.ts")!, /take the maths from nn/);
+  assert.match(violation(at("models/gpt.ts"), "../engine/gelu.ts")!, /take the maths from nn/);
+  assert.equal(violation(at("models/gpt.ts"), "../engine/tf.ts"), null);
   assert.equal(violation(at("nn/x.ts"), "../engine/tf.ts"), null);
+  assert.equal(violation(at("nn/x.ts"), "../engine/gelu.ts"), null);
   assert.equal(violation(at("nn/x.ts"), "../io/safetensors.ts"), null);
   assert.equal(violation(at("presets/x.ts"), "../train/config.ts"), null);
   assert.equal(violation(at("engine/x.ts"), "../errors.ts"), null);
   assert.equal(violation(at("engine/x.ts"), "@tensorflow/tfjs-core"), null);
+});
+
+Deno.test("no comment under lib/, scripts/ or tests/ cites a design file the project does not have", async () => {
+  const missing = ["DESIGN", "md"].join("."); // spelled in two parts so this file does not match
+  const roots = [LIB, resolve(LIB, "../scripts"), resolve(LIB, "../tests")];
+  const hits: string[] = [];
+  for (const root of roots) {
+    for (const file of await libFiles(root)) {
+      if ((await Deno.readTextFile(file)).includes(missing)) hits.push(relative(LIB, file));
+    }
+  }
+  assert.deepEqual(hits, []);
+  assert.ok(
+    await Deno.stat(join(LIB, "README.md")).then((s) => s.isFile),
+    "lib/README.md is missing",
+  );
 });

@@ -72,7 +72,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
 
 /**
  * The ids an empty prompt starts from: a newline for char and BPE
- * tokenizers, `<eos>` for word tokenizers (DESIGN.md, Generation).
+ * tokenizers, `<eos>` for word tokenizers (`lib/README.md`, "CLI, files and environment", sampling flags).
  */
 export function emptyPrompt(tokenizer: Tokenizer): number[] {
   if (tokenizer.kind === "word") return tokenizer.encode("\n").slice(-1); // <eos>

@@ -1,6 +1,7 @@
 /**
- * The frame every script runs in: exit codes as DESIGN.md fixes them (0 done,
- * 2 bad input or unusable files, 1 unexpected failure, 130 interrupted), a
+ * The frame every script runs in: exit codes as `lib/README.md` fixes them
+ * ("CLI, files and environment": 0 done, 2 bad input or unusable files, 1
+ * unexpected failure, 130 interrupted), a
  * one-line message for anything the user can fix, and Ctrl-C turned into an
  * abort signal so long work can clean up after itself.
  *

@@ -7,6 +7,7 @@
 import { callerPath } from "./run_dir.ts";
 import { InputError } from "../errors.ts";
 import type { BackendRequest } from "../engine/mod.ts";
+import { BACKEND_CHOICES, parseBackendFlag } from "./backend_flag.ts";
 import { validateGenerateOptions } from "../sample/options.ts";
 
 /** `parseArgs` options for the sampling flags. */
@@ -37,7 +38,7 @@ export const SAMPLE_HELP =
   --greedy            always take the most likely token
   --seed S            random seed (same seed, same text)
   --stop TEXT         stop when TEXT appears (repeatable)
-  --backend NAME      auto, tensorflow, wasm, cpu or webgpu
+  --backend NAME      ${BACKEND_CHOICES}
   --no-blas           do not use a system BLAS library
   --json              print JSON on stdout
   -h, --help          this help`;
@@ -96,17 +97,12 @@ export function sampleSettings(v: Record<string, unknown>, defaultLength: number
     greedy: Boolean(v.greedy),
     seed: v.seed === undefined ? undefined : num("seed", v.seed as string, 0),
     stop: (v.stop as string[] | undefined) ?? [],
-    backend: ((v.backend as string | undefined) ?? "auto") as BackendRequest,
+    backend: parseBackendFlag(v.backend as string | undefined),
     noBlas: Boolean(v["no-blas"]),
     json: Boolean(v.json),
   };
   if (settings.seed !== undefined && !Number.isSafeInteger(settings.seed)) {
     throw new InputError(`--seed must be an integer; got ${settings.seed}`);
-  }
-  if (!["auto", "tensorflow", "wasm", "cpu", "webgpu"].includes(settings.backend)) {
-    throw new InputError(
-      `--backend must be auto, tensorflow, wasm, cpu or webgpu; got "${settings.backend}"`,
-    );
   }
   validateGenerateOptions({
     maxNewTokens: settings.length,

@@ -14,9 +14,9 @@ import { loadTokenizer, trainTokenizer } from "../tokenizers/load.ts";
 import type { Tokenizer } from "../tokenizers/types.ts";
 import { getModelSpec } from "../presets/registry.ts";
 import type { BaseConfig, LanguageModel } from "../models/types.ts";
-import { readCheckpoint, writeCheckpoint } from "../io/checkpoint.ts";
+import { readCheckpoint, type TrainerState, writeCheckpoint } from "../io/checkpoint.ts";
 import { bitsPerChar } from "../train/evaluate.ts";
-import { train, type TrainResult } from "../train/train.ts";
+import { type Snapshot, train, type TrainResult } from "../train/train.ts";
 import { lossCurveSpec } from "../plot/loss_curve.ts";
 import { writePlot } from "../plot/write_plot.ts";
 import { emitJson, formatBytes, info, progressLine } from "./output.ts";
@@ -75,34 +75,12 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
 
   const resumed = s.resume ? await readResume(s) : undefined;
   if (resumed) s = resumeSettings(s, (resumed.state!.settings ?? {}) as SavedSettings);
-  const text = await loadText(s.data, {
-    mirror: s.mirror,
-    dataDir: s.dataDir,
+  const { tokenizer, data, charsPerToken, fingerprint } = await loadData(
+    s,
     signal,
-    onProgress: downloadProgress(s.json),
-  });
-  for (const note of text.notes) if (!s.json) info(`data: ${note}`);
-
-  const tokenizer: Tokenizer = resumed
-    ? loadTokenizer(resumed.tokenizer)
-    : initFrom?.tokenizer ?? buildTokenizer(s, text);
-  const fingerprint = await dataFingerprint(text, tokenizer.toJSON());
-  if (resumed) checkSameData(resumed.state!, fingerprint, s.allowDataChange);
-  const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
-  const data = { train: encode(text.train), val: encode(text.val) };
-  const charsPerToken = {
-    train: text.train.length / data.train.length,
-    val: text.val.length / data.val.length,
-  };
-  if (!s.json) {
-    info(
-      `data: ${s.data}, ${tokenizer.kind} tokenizer (${tokenizer.vocabSize} tokens): ` +
-        `${data.train.length.toLocaleString("en")} training and ${
-          data.val.length.toLocaleString("en")
-        } ` +
-        `${text.valSplit === "test" ? "test" : "validation"} tokens`,
-    );
-  }
+    resumed,
+    initFrom?.tokenizer,
+  );
 
   const spec = getModelSpec(s.model);
   const config = { ...s.modelConfig, vocabSize: tokenizer.vocabSize } as BaseConfig;
@@ -150,19 +128,18 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
       if (resumed) info(`resuming from step ${resumed.state!.step}`);
     }
     const progress = s.json ? undefined : new TrainProgress(s.train.maxIters, s.train.timeBudget);
-    const save = async (kind: "best" | "last", snap: { state: unknown; optimizer: unknown }) => {
+    const save = async (kind: "best" | "last", snap: Snapshot) => {
       await writeCheckpoint(join(s.out, kind), {
         model: s.model,
-        config: config as unknown as Record<string, unknown>,
+        config: { ...config },
         weights: model.params().toStored(),
         tokenizer: tokenizer.toJSON(),
-        optimizer: snap.optimizer as never,
-        state: snap.state as never,
+        optimizer: snap.optimizer,
+        state: snap.state,
       });
       if (kind === "last") {
-        const state = snap.state as { history: Parameters<typeof lossCurveSpec>[0] };
         await writePlot(
-          lossCurveSpec(state.history, { title: `${s.model} (${s.preset})` }),
+          lossCurveSpec(snap.state.history, { title: `${s.model} (${s.preset})` }),
           join(s.out, "loss"),
         );
       }
@@ -215,38 +192,98 @@ async function trainInLockedDir(s: TrainSettings, signal: AbortSignal): Promise<
     };
     emit(done);
     log.close();
-    if (!s.json) {
-      info(
-        `done: ${done.iters} steps; val loss ${fmt(done.val_loss)} (best ${
-          fmt(done.best_val_loss)
-        }), ` +
-          `${fmt(done.val_bits_per_char)} bits/char, ${
-            Math.round(done.tokens_per_second).toLocaleString("en")
-          } ` +
-          `tokens/s; best checkpoint ${done.checkpoint}`,
-      );
-    }
+    if (!s.json) reportDone(done);
     if (result.stoppedBy === "signal") {
       info(`interrupted: saved ${join(s.out, "last")}; continue with --resume`);
       return 130;
     }
-    if (s.sample > 0 && !s.json) {
-      info(`sample (${s.sample} tokens, temperature 0.8, final weights):`);
-      const sample = await generate(model, emptyPrompt(tokenizer), {
-        maxNewTokens: s.sample,
-        temperature: 0.8,
-        seed: s.train.seed,
-        decode: (ids) => tokenizer.decode(ids),
-        signal,
-      });
-      Deno.stdout.writeSync(
-        new TextEncoder().encode(`${sample.text ?? tokenizer.decode(sample.ids)}\n`),
-      );
-    }
+    if (s.sample > 0 && !s.json) await printSample(model, tokenizer, s, signal);
     return 0;
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Part of {@link trainInLockedDir}: the text (downloaded if needed), the tokenizer
+ * (trained, or the resumed run's, whose data must match), both splits as
+ * token ids and the data's fingerprint.
+ */
+async function loadData(
+  s: TrainSettings,
+  signal: AbortSignal,
+  resumed?: { tokenizer: unknown; state?: TrainerState },
+  pretrained?: Tokenizer,
+) {
+  const text = await loadText(s.data, {
+    mirror: s.mirror,
+    dataDir: s.dataDir,
+    signal,
+    onProgress: downloadProgress(s.json),
+  });
+  for (const note of text.notes) if (!s.json) info(`data: ${note}`);
+
+  const tokenizer: Tokenizer = resumed
+    ? loadTokenizer(resumed.tokenizer)
+    : pretrained ?? buildTokenizer(s, text); // --init: the pretrained model's
+  const fingerprint = await dataFingerprint(text, tokenizer.toJSON());
+  if (resumed) checkSameData(resumed.state!, fingerprint, s.allowDataChange);
+  const encode = (t: string) => Int32Array.from(tokenizer.encode(t));
+  const data = { train: encode(text.train), val: encode(text.val) };
+  const charsPerToken = {
+    train: text.train.length / data.train.length,
+    val: text.val.length / data.val.length,
+  };
+  if (!s.json) {
+    info(
+      `data: ${s.data}, ${tokenizer.kind} tokenizer (${tokenizer.vocabSize} tokens): ` +
+        `${data.train.length.toLocaleString("en")} training and ${
+          data.val.length.toLocaleString("en")
+        } ` +
+        `${text.valSplit === "test" ? "test" : "validation"} tokens`,
+    );
+  }
+  return { tokenizer, data, charsPerToken, fingerprint };
+}
+
+/** Part of {@link trainInLockedDir}: the one-line summary of a finished run, on stderr. */
+function reportDone(done: {
+  iters: number;
+  val_loss: number | null;
+  best_val_loss: number | null;
+  val_bits_per_char: number | null;
+  tokens_per_second: number;
+  checkpoint: string;
+}): void {
+  info(
+    `done: ${done.iters} steps; val loss ${fmt(done.val_loss)} (best ${
+      fmt(done.best_val_loss)
+    }), ` +
+      `${fmt(done.val_bits_per_char)} bits/char, ${
+        Math.round(done.tokens_per_second).toLocaleString("en")
+      } ` +
+      `tokens/s; best checkpoint ${done.checkpoint}`,
+  );
+}
+
+/** Part of {@link trainInLockedDir}: a sample from the final weights, on stdout. */
+async function printSample(
+  model: LanguageModel,
+  tokenizer: Tokenizer,
+  s: TrainSettings,
+  signal: AbortSignal,
+): Promise<void> {
+  info(`sample (${s.sample} tokens, temperature 0.8, final weights):`);
+  const sample = await generate(model, emptyPrompt(tokenizer), {
+    maxNewTokens: s.sample,
+    temperature: 0.8,
+    seed: s.train.seed,
+    decode: (ids) => tokenizer.decode(ids),
+    signal,
+  });
+  Deno.stdout.writeSync(
+    new TextEncoder().encode(`${sample.text ?? tokenizer.decode(sample.ids)}\n`),
+  );
 }
 
 function fmt(v: number | null): string {

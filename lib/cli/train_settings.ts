@@ -2,7 +2,7 @@
  * From command-line flags to a fully resolved training run: the preset, then
  * `--set key=value` overrides, then the dedicated flags (`--batch-size`,
  * `--lr` …), each validated with a one-line reason. Semantics follow
- * DESIGN.md, "CLI, files and environment".
+ * `lib/README.md`, "CLI, files and environment".
  *
  * @module
  */
@@ -20,6 +20,7 @@ import { checkConfigLimits } from "../models/limits.ts";
 import { DEFAULT_TRAIN, type TrainConfig, validateTrainConfig } from "../train/config.ts";
 import { callerPath, dataArgument, defaultRunDir } from "./run_dir.ts";
 import type { BackendRequest } from "../engine/mod.ts";
+import { BACKEND_CHOICES, parseBackendFlag } from "./backend_flag.ts";
 
 /** A training run, fully resolved. */
 export interface TrainSettings {
@@ -138,7 +139,7 @@ Options:
   --overwrite            replace the run already in --out (without it, training into a
                          run directory that holds a run is refused)
   --allow-data-change    with --resume: continue although the text or tokenizer differs
-  --backend NAME         auto, tensorflow, wasm, cpu or webgpu (default auto)
+  --backend NAME         ${BACKEND_CHOICES} (default auto)
   --no-blas              do not use a system BLAS library
   --mirror DIR|URL       dataset mirror (default: $LMFS_DATA_MIRROR)
   --data-dir DIR         dataset cache (default: data/ in the project)
@@ -204,6 +205,11 @@ function applySets(
   }
 }
 
+/** The training options that hold a number (what the numeric flags set). */
+type NumericTrainKey = {
+  [K in keyof TrainConfig]: TrainConfig[K] extends number ? K : never;
+}[keyof TrainConfig];
+
 /**
  * Resolves flags into {@link TrainSettings}. `fixedModel` is the model a task
  * name implies (`train:gpt`); `--model` may name it too, but not another.
@@ -242,7 +248,10 @@ export function resolveTrainSettings(
   }
   const preset = getPreset(spec, presetName);
   const modelConfig: Record<string, unknown> = { ...preset.model };
-  const train: Record<string, unknown> = { ...DEFAULT_TRAIN, ...preset.train };
+  const train: { -readonly [K in keyof TrainConfig]: TrainConfig[K] } = {
+    ...DEFAULT_TRAIN,
+    ...preset.train,
+  };
   // tokenizer fields --set can change (word tokenizers only)
   const tokenizerSets: Record<string, unknown> = {
     minFreq: preset.tokenizer.minFreq ?? 1,
@@ -250,7 +259,7 @@ export function resolveTrainSettings(
   };
   applySets(v.set ?? [], modelConfig, train, tokenizerSets);
 
-  const set = (key: string, value: unknown) => {
+  const set = (key: NumericTrainKey, value: number | undefined) => {
     if (value !== undefined) train[key] = value;
   };
   set("maxIters", int("max-iters", v["max-iters"], 0));
@@ -270,8 +279,8 @@ export function resolveTrainSettings(
   }
   const blockSize = int("block-size", v["block-size"], 1);
   if (blockSize !== undefined) modelConfig.blockSize = blockSize;
-  if ((train.minLr as number) > (train.lr as number)) train.minLr = (train.lr as number) / 10;
-  validateTrainConfig(train as unknown as TrainConfig);
+  if (train.minLr > train.lr) train.minLr = train.lr / 10;
+  validateTrainConfig(train);
 
   const kind = v.tokenizer ?? preset.tokenizer.kind;
   if (!(spec.tokenizers as readonly string[]).includes(kind)) {
@@ -322,12 +331,7 @@ export function resolveTrainSettings(
   if (v["allow-data-change"] && !v.resume) {
     throw new InputError("--allow-data-change goes with --resume");
   }
-  const backend = (v.backend ?? "auto") as BackendRequest;
-  if (!["auto", "tensorflow", "wasm", "cpu", "webgpu"].includes(backend)) {
-    throw new InputError(
-      `--backend must be auto, tensorflow, wasm, cpu or webgpu; got "${backend}"`,
-    );
-  }
+  const backend = parseBackendFlag(v.backend);
   return {
     help: v.help,
     model: spec.name,
@@ -335,7 +339,7 @@ export function resolveTrainSettings(
     data,
     tokenizer,
     modelConfig,
-    train: train as unknown as TrainConfig,
+    train,
     out: v.out !== undefined
       ? callerPath(v.out)
       : defaultRunDir(spec.name, presetName, data, preset.data),

@@ -14,9 +14,11 @@
  * the gradients (row strides 3C and C), so there is no split, no head
  * transpose and no mask tensor; the scale, mask and softmax are one loop. The
  * forward kernel writes P into a workspace (`workspace.ts`) that the backward
- * pass reads. Without the
- * engine's kernels it falls back to the same maths in tfjs ops (an additive
- * mask, 4-D head transposes).
+ * pass reads. The same maths in plain tfjs ops (an additive mask, 4-D head
+ * transposes), and the function the models call, is `lib/nn/attention.ts`;
+ * where this kernel is not registered {@link fusedCausalAttention} answers
+ * null and that runs instead. `tests/engine/attention_test.ts` checks both
+ * against a float64 reference.
  *
  * @module
  */
@@ -32,23 +34,23 @@ export const ATTENTION = "LmfsCausalAttention";
 export const ATTENTION_GRAD = "LmfsCausalAttentionGrad";
 
 /**
- * Causal self-attention of `qkv` (`[B, T, 3C]`, queries, keys and values side
- * by side, as GPT-2's `c_attn` makes them) with `nHead` heads: `[B, T, C]`.
+ * The fused kernel for causal self-attention of `qkv` (`[B, T, 3C]`, queries,
+ * keys and values side by side, as GPT-2's `c_attn` makes them, already
+ * checked by the caller) with `nHead` heads: `[B, T, C]`; null where the
+ * engine has no kernel for it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { causalAttention, tf } from "./mod.ts";
+ * import { fusedCausalAttention, initEngine, tf } from "./mod.ts";
+ * await initEngine({ backend: "cpu" });
  * const v = tf.tensor3d([[[1, 2], [3, 4]]]); // B 1, T 2, C 2
  * const qkv = tf.concat([tf.zerosLike(v), tf.zerosLike(v), v], 2);
- * const y = causalAttention(qkv, 1).arraySync() as number[][][];
+ * const y = fusedCausalAttention(qkv, 1)!.arraySync() as number[][][];
  * assert.deepEqual(y[0], [[1, 2], [2, 3]]); // token 0 sees itself, token 1 averages both
  * ```
  */
-export function causalAttention(qkv: tf.Tensor, nHead: number): tf.Tensor {
-  if (qkv.rank !== 3 || (qkv.shape[2] as number) % (3 * nHead) !== 0) {
-    throw new Error(`causalAttention: qkv must be [B, T, 3C] with C divisible by ${nHead} heads`);
-  }
+export function fusedCausalAttention(qkv: tf.Tensor, nHead: number): tf.Tensor | null {
   if (qkv.dtype === "float32" && tf.getKernel(ATTENTION, tf.getBackend())) {
     const [B, T] = qkv.shape;
     const probs = workspace([B * nHead, T, T]); // P, written by the kernel for the backward pass
@@ -56,21 +58,7 @@ export function causalAttention(qkv: tf.Tensor, nHead: number): tf.Tensor {
     probs.dispose(); // the tape keeps its own reference
     return y;
   }
-  return causalAttentionOps(qkv, nHead);
-}
-
-/** The same attention in plain tfjs ops (the fallback and the reference). */
-export function causalAttentionOps(qkv: tf.Tensor, nHead: number): tf.Tensor {
-  const [B, T, C3] = qkv.shape as [number, number, number];
-  const C = C3 / 3, D = C / nHead;
-  return tf.tidy(() => {
-    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nHead, D]), [0, 2, 1, 3]);
-    const [q, k, v] = tf.split(qkv, 3, 2).map(heads);
-    const mask = tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)), -1e9);
-    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask);
-    const y = tf.matMul(tf.softmax(scores), v); // (B, H, T, D)
-    return tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B, T, C]);
-  });
+  return null;
 }
 
 /** The gradient config of the fused attention (registered by `initEngine`). */

@@ -1,6 +1,6 @@
 /**
  * Finding and loading a system CBLAS library through Deno FFI, for native
- * `cblas_sgemm` (see DESIGN.md, "The engine"). Nothing here changes the
+ * `cblas_sgemm` (see `lib/README.md`, "The engine"). Nothing here changes the
  * library's environment: thread counts and core types are whatever the user's
  * `OPENBLAS_*`/`OMP_*` variables say.
  *

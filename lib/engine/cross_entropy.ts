@@ -11,6 +11,12 @@
  * `[0, V)` contributes `logsumexp` alone (its one-hot row is zero), as
  * `tf.oneHot` would make it.
  *
+ * The same loss in plain tfjs ops, and the function the models call, is
+ * `lib/nn/cross_entropy.ts`; where this kernel is not registered
+ * {@link fusedSoftmaxCrossEntropy} answers null and that runs instead.
+ * `tests/engine/cross_entropy_test.ts` checks both against a float64
+ * reference.
+ *
  * @module
  */
 import type { Heap } from "./heap.ts";
@@ -23,48 +29,30 @@ export const CROSS_ENTROPY = "LmfsCrossEntropy";
 export const CROSS_ENTROPY_GRAD = "LmfsCrossEntropyGrad";
 
 /**
- * Mean cross-entropy (nats) of `logits` (`[N, V]`) against `targets` (int32 `[N]`).
+ * The fused kernel for the mean cross-entropy (nats) of `logits` (`[N, V]`)
+ * against `targets` (int32 `[N]`, shapes already checked by the caller); null
+ * where the engine has no kernel for it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { softmaxCrossEntropy, tf } from "./mod.ts";
- * const loss = softmaxCrossEntropy(tf.zeros([3, 4]), tf.tensor1d([0, 1, 2], "int32"));
+ * import { fusedSoftmaxCrossEntropy, initEngine, tf } from "./mod.ts";
+ * await initEngine({ backend: "cpu" });
+ * const loss = fusedSoftmaxCrossEntropy(tf.zeros([3, 4]), tf.tensor1d([0, 1, 2], "int32"))!;
  * assert.ok(Math.abs(loss.dataSync()[0] - Math.log(4)) < 1e-6);
  * ```
  */
-export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
-  if (logits.rank !== 2 || targets.rank !== 1 || targets.shape[0] !== logits.shape[0]) {
-    throw new Error(
-      `softmaxCrossEntropy: logits [N, V] and targets [N] expected; got [${logits.shape}] and [${targets.shape}]`,
-    );
-  }
+export function fusedSoftmaxCrossEntropy(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+): tf.Scalar | null {
   if (
     logits.dtype === "float32" && targets.dtype === "int32" &&
     tf.getKernel(CROSS_ENTROPY, tf.getBackend())
   ) {
     return tf.engine().runKernel(CROSS_ENTROPY, { logits, targets }) as tf.Scalar;
   }
-  return softmaxCrossEntropyOps(logits, targets);
-}
-
-/** The same loss in tfjs ops, with the same hand-written gradient (the fallback). */
-export function softmaxCrossEntropyOps(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
-  const vocab = logits.shape[1];
-  const f = tf.customGrad((x, save) => {
-    const logProbs = tf.logSoftmax(x as tf.Tensor2D);
-    const oneHot = tf.oneHot(tf.cast(targets, "int32"), vocab);
-    const value = tf.neg(tf.mean(tf.sum(tf.mul(logProbs, oneHot), -1)));
-    (save as (tensors: tf.Tensor[]) => void)([logProbs, oneHot]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [lp, oh] = saved;
-        return tf.mul(tf.sub(tf.exp(lp), oh), tf.div(dy, lp.shape[0]));
-      },
-    };
-  });
-  return f(logits) as tf.Scalar;
+  return null;
 }
 
 /** The gradient config of the fused cross-entropy (registered by `initEngine`). */

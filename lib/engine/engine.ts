@@ -20,6 +20,9 @@ export type { BlasInfo } from "./blas.ts";
 /** What `--backend` accepts: a backend, or `auto` (tensorflow, else wasm, else cpu). */
 export type BackendRequest = "auto" | BackendName;
 
+/** Every {@link BackendRequest}: `auto`, then the backends in `auto`'s order. */
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ["auto", ...BACKENDS];
+
 /** Options of {@link initEngine}. */
 export interface EngineOptions {
   /** Which backend (default `auto`). */

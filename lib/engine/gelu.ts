@@ -8,8 +8,11 @@
  *
  * Written with tfjs ops it is ~8 kernels forward and ~20 backward over the
  * MLP's widest activation; fused it is one loop each way (WebAssembly SIMD on
- * wasm, see `loops.ts`). On backends without the engine's kernels (before
- * `initEngine`, or tfjs-node) it falls back to the same formula in tfjs ops.
+ * wasm, see `loops.ts`). The same formula in plain tfjs ops, and the
+ * function the models call, is `lib/nn/gelu.ts`; on backends without this
+ * kernel (before `initEngine`, or tfjs-node) {@link fusedGelu} answers null
+ * and that runs instead. `tests/engine/gelu_test.ts` checks both against a
+ * float64 reference.
  *
  * @module
  */
@@ -21,32 +24,24 @@ import { tf } from "./tf.ts";
 export const GELU = "LmfsGelu";
 export const GELU_GRAD = "LmfsGeluGrad";
 
-const C = Math.sqrt(2 / Math.PI);
-const A = 0.044715;
 /**
- * GELU (tanh approximation, as GPT-2 and nanoGPT) of a float32 tensor.
+ * The fused kernel for GELU (tanh approximation, as GPT-2 and nanoGPT) of a
+ * float32 tensor; null where the engine has no kernel for it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { gelu, tf } from "./mod.ts";
- * const y = gelu(tf.tensor1d([-1, 0, 1])).dataSync();
+ * import { fusedGelu, initEngine, tf } from "./mod.ts";
+ * await initEngine({ backend: "cpu" });
+ * const y = fusedGelu(tf.tensor1d([-1, 0, 1]))!.dataSync();
  * assert.ok(Math.abs(y[2] - 0.841192) < 1e-5 && y[1] === 0);
  * ```
  */
-export function gelu(x: tf.Tensor): tf.Tensor {
+export function fusedGelu(x: tf.Tensor): tf.Tensor | null {
   if (x.dtype === "float32" && tf.getKernel(GELU, tf.getBackend())) {
     return tf.engine().runKernel(GELU, { x }) as tf.Tensor;
   }
-  return geluOps(x);
-}
-
-/** The same GELU in plain tfjs ops (the fallback and the reference). */
-export function geluOps(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const inner = tf.mul(tf.mul(x, tf.add(tf.mul(tf.square(x), A), 1)), C);
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-  });
+  return null;
 }
 
 /**

@@ -10,9 +10,12 @@
  * Written with tfjs ops it is ~10 kernels forward and ~25 backward (moments,
  * broadcasts, and reductions over the batch axis, which wasm does slowly);
  * fused it is one pass over the rows each way. The forward kernel keeps μ and
- * r per row in a workspace (`workspace.ts`) for the backward pass. Without the
- * engine's kernels (before `initEngine`, or tfjs-node) it falls back to the
- * same formula in tfjs ops.
+ * r per row in a workspace (`workspace.ts`) for the backward pass. The same
+ * formula in plain tfjs ops, and the layer the models call, is
+ * `lib/nn/layer_norm.ts`; where this kernel is not registered (before
+ * `initEngine`, or tfjs-node) {@link fusedLayerNorm} answers null and that
+ * runs instead. `tests/engine/layer_norm_test.ts` checks both against a
+ * float64 reference.
  *
  * @module
  */
@@ -26,48 +29,35 @@ export const LAYER_NORM = "LmfsLayerNorm";
 export const LAYER_NORM_GRAD = "LmfsLayerNormGrad";
 
 /**
- * `(x − mean)/√(var + eps)·weight + bias` over the last axis of `x`.
+ * The fused kernel for `(x − mean)/√(var + eps)·weight + bias` over the last
+ * axis of `x`; null where the engine has no kernel for it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tf } from "./mod.ts";
- * import { layerNorm } from "./layer_norm.ts";
- * const y = layerNorm(tf.tensor2d([[1, 3]]), tf.ones([2]));
+ * import { initEngine, tf } from "./mod.ts";
+ * import { fusedLayerNorm } from "./layer_norm.ts";
+ * await initEngine({ backend: "cpu" });
+ * const y = fusedLayerNorm(tf.tensor2d([[1, 3]]), tf.ones([2]))!;
  * assert.ok(Math.abs(y.dataSync()[0] + 1) < 1e-4 && Math.abs(y.dataSync()[1] - 1) < 1e-4);
  * ```
  */
-export function layerNorm(
+export function fusedLayerNorm(
   x: tf.Tensor,
   weight: tf.Tensor,
   bias?: tf.Tensor,
   eps = 1e-5,
-): tf.Tensor {
+): tf.Tensor | null {
   const fused = x.dtype === "float32" && weight.dtype === "float32" &&
     (bias === undefined || bias.dtype === "float32") &&
     tf.getKernel(LAYER_NORM, tf.getBackend()) !== undefined;
-  if (!fused) return layerNormOps(x, weight, bias, eps);
+  if (!fused) return null;
   const cols = x.shape[x.rank - 1] ?? 1;
   const stats = workspace([cols === 0 ? 0 : x.size / cols, 2]); // μ and r per row, for the gradient
   const inputs: tf.NamedTensorMap = bias ? { x, weight, bias, stats } : { x, weight, stats };
   const y = tf.engine().runKernel(LAYER_NORM, inputs, { eps }) as tf.Tensor;
   stats.dispose(); // the tape keeps its own reference
   return y;
-}
-
-/** The same layer norm in plain tfjs ops (the fallback and the reference). */
-export function layerNormOps(
-  x: tf.Tensor,
-  weight: tf.Tensor,
-  bias?: tf.Tensor,
-  eps = 1e-5,
-): tf.Tensor {
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
-    const scaled = tf.mul(normed, weight);
-    return bias ? tf.add(scaled, bias) : scaled;
-  });
 }
 
 /** The gradient config of the fused layer norm (registered by `initEngine`). */

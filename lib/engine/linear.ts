@@ -9,7 +9,10 @@
  * rows of one matrix product. With `tf.fused.matMul` and reshapes the same
  * layer is ~6 kernels forward and ~8 backward (reshapes, clones saved for the
  * gradient, a separate bias reduction); fused it is one kernel each way.
- * Without the engine's kernels it falls back to those tfjs ops.
+ * The maths in plain tfjs ops, and the layer the models call, is
+ * `lib/nn/linear.ts`; where this kernel is not registered {@link fusedLinear}
+ * answers null and that runs instead. `tests/engine/linear_test.ts` checks
+ * both against a float64 reference.
  *
  * @module
  */
@@ -26,28 +29,31 @@ export const LINEAR_GRAD = "LmfsLinearGrad";
 export type WeightLayout = "torch" | "conv1d";
 
 /**
- * `x·Wᵀ + b` for a torch-layout weight `[out, in]`, or `x·W + b` for a
- * conv1d-layout weight `[in, out]`, over the last axis of `x`.
+ * The fused kernel for `x·Wᵀ + b` (torch-layout weight `[out, in]`) or
+ * `x·W + b` (conv1d-layout weight `[in, out]`) over the last axis of `x`; null
+ * where the engine has no kernel for it (then `lib/nn/linear.ts` runs the
+ * tfjs ops).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tf } from "./mod.ts";
- * import { linear } from "./linear.ts";
- * const y = linear(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 0], [0, 1], [1, 1]]), tf.tensor1d([0, 0, 1]));
- * assert.deepEqual(Array.from(y.dataSync()), [1, 2, 4]);
+ * import { initEngine, tf } from "./mod.ts";
+ * import { fusedLinear } from "./linear.ts";
+ * await initEngine({ backend: "cpu" });
+ * const y = fusedLinear(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 0], [0, 1], [1, 1]]), tf.tensor1d([0, 0, 1]));
+ * assert.deepEqual(Array.from(y!.dataSync()), [1, 2, 4]);
  * ```
  */
-export function linear(
+export function fusedLinear(
   x: tf.Tensor,
   weight: tf.Tensor,
   bias?: tf.Tensor,
   layout: WeightLayout = "torch",
-): tf.Tensor {
+): tf.Tensor | null {
   const fused = x.rank >= 2 && weight.rank === 2 &&
     [x, weight, bias].every((t) => t === undefined || t.dtype === "float32") &&
     tf.getKernel(LINEAR, tf.getBackend()) !== undefined;
-  if (!fused) return linearOps(x, weight, bias, layout);
+  if (!fused) return null;
   const inFeatures = layout === "conv1d" ? weight.shape[0] : weight.shape[1];
   if (x.shape[x.rank - 1] !== inFeatures) {
     throw new Error(
@@ -56,27 +62,6 @@ export function linear(
   }
   const inputs: tf.NamedTensorMap = bias ? { x, weight, bias } : { x, weight };
   return tf.engine().runKernel(LINEAR, inputs, { layout }) as tf.Tensor;
-}
-
-/** The same layer in tfjs ops: reshape to 2-D, `tf.fused.matMul`, reshape back. */
-export function linearOps(
-  x: tf.Tensor,
-  weight: tf.Tensor,
-  bias?: tf.Tensor,
-  layout: WeightLayout = "torch",
-): tf.Tensor {
-  return tf.tidy(() => {
-    const inFeatures = x.shape[x.rank - 1];
-    const outFeatures = (layout === "conv1d" ? weight.shape[1] : weight.shape[0]) as number;
-    const x2 = x.rank === 2 ? x as tf.Tensor2D : tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;
-    const y = tf.fused.matMul({
-      a: x2,
-      b: weight as tf.Tensor2D,
-      transposeB: layout === "torch",
-      bias,
-    });
-    return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
-  });
 }
 
 /** The gradient config of the fused linear layer (registered by `initEngine`). */

@@ -1,7 +1,29 @@
 /**
- * The engine: the only place that imports TensorFlow.js, picks the fastest
- * backend at run time and makes CPU training native-speed (DESIGN.md, "The
- * engine").
+ * The engine: the accelerator under the library. It picks the backend at run
+ * time (tfjs-node's `tensorflow` where it loads, else `wasm`, else `cpu`;
+ * `webgpu` on request), routes matrix products through a system BLAS, and
+ * registers kernels that make the `nn/` maths fast with the same results.
+ * It is the only room that imports TensorFlow.js (everything else takes `tf`
+ * from `tf.ts`), and it imports nothing above it (`lib/README.md`, "Rooms").
+ *
+ * **The course never needs this room read.** Every formula a model uses is
+ * written out in plain tfjs ops in `lib/nn/` (and the optimizer's in
+ * `lib/train/`); each of those calls one `fused…` function from here, which
+ * answers null where its kernel is not registered (tfjs-node, or before
+ * {@link initEngine}), and then the plain ops run. Where each fast path is
+ * checked against its reference:
+ *
+ * | fast path                  | the maths                      | checked by                            |
+ * | -------------------------- | ------------------------------ | ------------------------------------- |
+ * | {@link fusedLinear}        | `nn/linear.ts` `linearOps`     | `tests/engine/linear_test.ts`         |
+ * | {@link fusedLayerNorm}     | `nn/layer_norm.ts`             | `tests/engine/layer_norm_test.ts`     |
+ * | {@link fusedGelu}          | `nn/gelu.ts`                   | `tests/engine/gelu_test.ts`           |
+ * | {@link fusedCausalAttention} | `nn/attention.ts`            | `tests/engine/attention_test.ts`      |
+ * | {@link fusedSoftmaxCrossEntropy} | `nn/cross_entropy.ts`    | `tests/engine/cross_entropy_test.ts`  |
+ * | {@link fusedAdamW}, {@link fusedGlobalNormClip} | `train/adamw.ts`, `train/clip.ts` | `tests/engine/optimizer_test.ts` |
+ * | LSTM step kernel ({@link LSTM_STEP}) | `nn/lstm_layer.ts` `lstmLayerAutodiff` | `tests/nn/lstm_test.ts`     |
+ * | BLAS `MatMul`/`BatchMatMul`/`_FusedMatMul` | tfjs's own kernels | `tests/engine/matmul_test.ts`, `fused_matmul_test.ts` (float64 references) |
+ * | `Slice`, `Unpack`, `SplitV`, `Tanh`, `GatherV2`, `UnsortedSegmentSum`, `Einsum` | tfjs's kernels | `tests/engine/slicing_test.ts`, `segment_tanh_test.ts`, `gather_test.ts`, `einsum_test.ts` |
  *
  * ```ts ignore
  * import { formatEngineInfo, initEngine, tf } from "../lib/engine/mod.ts";
@@ -16,12 +38,8 @@
  * (`LMFS_BLAS=path|off`; needs `--allow-ffi`), the kernels wasm lacks
  * (`UnsortedSegmentSum`, `Einsum`), faster `Slice`/`Unpack`/`SplitV`/`Tanh`/
  * `GatherV2`, copy-free `Identity`/`Cast`, gradients tfjs lacks or gets
- * wrong (`Einsum`; `BatchMatMul` with broadcast batch dimensions), and fused
- * ops with hand-written gradients: {@link gelu}, layer norm and linear layers
- * (`layer_norm.ts`, `linear.ts`, used by `lib/nn`), {@link causalAttention},
- * {@link softmaxCrossEntropy}, {@link adamWUpdate} and {@link globalNormClip}. Each falls back to the same
- * maths in plain tfjs ops where its kernel is not registered (tfjs-node, or
- * before `initEngine`).
+ * wrong (`Einsum`; `BatchMatMul` with broadcast batch dimensions), and the
+ * fused ops above with hand-written gradients.
  *
  * The fused ops' element loops run as WebAssembly SIMD on the wasm backend's
  * own memory (`loops.ts`; written in WebAssembly text, assembled at start-up
@@ -36,10 +54,11 @@
  * (fast now) and the ~5–30 µs tfjs spends dispatching every op under autodiff
  * (plus one pass over memory per elementwise op). So:
  *
- * - **Use the fused ops.** A GPT block is `layerNorm` → `linear` (qkv) →
- *   {@link causalAttention} → `linear` → `layerNorm` → `linear` → {@link gelu}
- *   → `linear`; the loss is {@link softmaxCrossEntropy}; the optimizer step is
- *   {@link globalNormClip} and {@link adamWUpdate}. On a 2-core machine
+ * - **Use the `nn/` functions that have a fast path.** A GPT block is
+ *   `layerNorm` → `linear` (qkv) → `causalAttention` → `linear` →
+ *   `layerNorm` → `linear` → `gelu` → `linear` (all from `lib/nn/`); the loss
+ *   is `crossEntropy`; the optimizer step is `globalNormClip` and
+ *   `adamWUpdate` (`lib/train/`). On a 2-core machine
  *   (wasm + OpenBLAS) a GPT-baby training step went from ~1,230 kernels to
  *   ~250, and from 85–100 ms to ~57 ms on one BLAS thread, ~42 ms when the
  *   second core is idle.
@@ -61,7 +80,7 @@
  *   gradient reduces it).
  * - **Gather embeddings:** `tf.gather(table, ids)`, never one-hot products; its
  *   gradient is `UnsortedSegmentSum`, native here.
- * - **Fused activations:** {@link gelu} from this module is one op forward and
+ * - **Fused activations:** `gelu` from `lib/nn/gelu.ts` is one op forward and
  *   one backward (GPT-2's tanh GELU written with tfjs ops is ~8 and ~20);
  *   `tf.tanh` and `tf.sigmoid` are fast kernels, hand-built formulas are not.
  * - **Fewer, larger ops.** Hoist work out of time loops (input projections of a
@@ -76,6 +95,7 @@
  */
 export { tf } from "./tf.ts";
 export {
+  BACKEND_REQUESTS,
   type BackendName,
   type BackendRequest,
   type BlasInfo,
@@ -87,8 +107,10 @@ export {
   TFJS_NODE_FIX,
 } from "./engine.ts";
 export { BLAS_ENV, blasCandidates } from "./blas.ts";
-export { gelu } from "./gelu.ts";
+export { fusedGelu } from "./gelu.ts";
+export { fusedLayerNorm } from "./layer_norm.ts";
+export { fusedLinear, type WeightLayout } from "./linear.ts";
 export { LSTM_STEP, LSTM_STEP_GRAD, lstmCellAvailable } from "./lstm_cell.ts";
-export { causalAttention } from "./attention.ts";
-export { softmaxCrossEntropy } from "./cross_entropy.ts";
-export { type AdamWStep, type AdamWTensors, adamWUpdate, globalNormClip } from "./optimizer.ts";
+export { fusedCausalAttention } from "./attention.ts";
+export { fusedSoftmaxCrossEntropy } from "./cross_entropy.ts";
+export { type AdamWStep, type AdamWTensors, fusedAdamW, fusedGlobalNormClip } from "./optimizer.ts";

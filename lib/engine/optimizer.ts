@@ -3,8 +3,12 @@
  * (p, m and v in one pass, in place when nothing else shares their memory)
  * and global-norm gradient clipping (one pass for the norm, one to scale).
  * In tfjs ops AdamW is ~12 kernels per parameter and clipping ~3 per
- * gradient; a GPT has dozens of parameters. Without the engine's kernels both
- * fall back to the same float32 maths in tfjs ops.
+ * gradient; a GPT has dozens of parameters. The same float32 maths in tfjs
+ * ops, and the functions training calls, are `lib/train/adamw.ts`
+ * (`adamWUpdate`) and `lib/train/clip.ts` (`globalNormClip`); where these
+ * kernels are not registered {@link fusedAdamW} and
+ * {@link fusedGlobalNormClip} answer null and those run instead.
+ * `tests/engine/optimizer_test.ts` checks that both agree.
  *
  * @module
  */
@@ -19,7 +23,7 @@ export type { AdamWStep } from "./loops.ts";
 export const ADAMW = "LmfsAdamW";
 export const CLIP_BY_GLOBAL_NORM = "LmfsClipByGlobalNorm";
 
-/** A parameter, its gradient and its AdamW moments (variables, updated by {@link adamWUpdate}). */
+/** A parameter, its gradient and its AdamW moments (variables, updated by `adamWUpdate` in `lib/train/adamw.ts`). */
 export interface AdamWTensors {
   readonly p: tf.Variable;
   readonly g: tf.Tensor;
@@ -28,93 +32,62 @@ export interface AdamWTensors {
 }
 
 /**
- * One AdamW update of the variables `p`, `m`, `v` as `torch.optim.AdamW`
- * computes it, in float32: `p ← p·decay; m ← β1·m + (1−β1)·g;
- * v ← β2·v + (1−β2)·g²; p ← p − stepSize · m / (√v / bc2Sqrt + ε)`. With the
- * engine's kernel the moments are updated in place when nothing else shares
- * their memory (a tensor that does, a clone say, keeps its values).
+ * The fused kernel for one AdamW update (the maths is `lib/train/adamw.ts`):
+ * the new `[p, m, v]`, written in place when nothing else shares their
+ * memory (a tensor that does, a clone say, keeps its values); null where the
+ * engine has no kernel for it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { adamWUpdate, tf } from "./mod.ts";
+ * import { fusedAdamW, initEngine, tf } from "./mod.ts";
+ * await initEngine({ backend: "cpu" });
  * const [p, m, v] = [tf.variable(tf.tensor1d([1])), tf.variable(tf.zeros([1])), tf.variable(tf.zeros([1]))];
  * // step 1 with lr 0.1: stepSize = lr/(1 − β1), bc2Sqrt = √(1 − β2)
  * const h = { decay: 1, beta1: 0.9, beta2: 0.999, stepSize: 0.1 / 0.1, bc2Sqrt: Math.sqrt(0.001), eps: 1e-8 };
- * adamWUpdate({ p, g: tf.tensor1d([2]), m, v }, h);
- * assert.ok(Math.abs(p.dataSync()[0] - 0.9) < 1e-6); // the first step moves by lr
+ * const next = fusedAdamW({ p, g: tf.tensor1d([2]), m, v }, h)!;
+ * assert.ok(Math.abs(next[0].dataSync()[0] - 0.9) < 1e-6); // the first step moves by lr
  * ```
  */
-export function adamWUpdate(t: AdamWTensors, h: AdamWStep): void {
+export function fusedAdamW(t: AdamWTensors, h: AdamWStep): tf.Tensor[] | null {
   const all = [t.p, t.g, t.m, t.v];
-  const next = all.every((x) => x.dtype === "float32") && tf.getKernel(ADAMW, tf.getBackend())
-    ? tf.engine().runKernel(ADAMW, { p: t.p, g: t.g, m: t.m, v: t.v }, { ...h }) as tf.Tensor[]
-    : adamWOps(t, h);
-  t.p.assign(next[0]);
-  t.m.assign(next[1]);
-  t.v.assign(next[2]);
-  tf.dispose(next);
-}
-
-/** The same update in tfjs ops, as new tensors `[p, m, v]` (the fallback and the reference). */
-export function adamWOps(
-  t: { readonly p: tf.Tensor; readonly g: tf.Tensor; readonly m: tf.Tensor; readonly v: tf.Tensor },
-  h: AdamWStep,
-): tf.Tensor[] {
-  return tf.tidy(() => {
-    const m = tf.add(tf.mul(t.m, h.beta1), tf.mul(t.g, 1 - h.beta1));
-    const v = tf.add(tf.mul(t.v, h.beta2), tf.mul(tf.square(t.g), 1 - h.beta2));
-    const denom = tf.add(tf.div(tf.sqrt(v), h.bc2Sqrt), h.eps);
-    const decayed = h.decay === 1 ? t.p : tf.mul(t.p, h.decay);
-    const p = tf.sub(decayed, tf.mul(tf.div(m, denom), h.stepSize));
-    return [p, m, v];
-  });
+  if (!all.every((x) => x.dtype === "float32") || !tf.getKernel(ADAMW, tf.getBackend())) {
+    return null;
+  }
+  return tf.engine().runKernel(ADAMW, { p: t.p, g: t.g, m: t.m, v: t.v }, { ...h }) as tf.Tensor[];
 }
 
 /**
- * Clips gradients by their global norm as `torch.nn.utils.clip_grad_norm_`:
- * with `norm = √Σ‖g‖²`, every gradient is scaled by
- * `min(1, maxNorm / (norm + 1e-6))`. Returns the norm and new tensors (which
- * share the inputs' memory when nothing is scaled).
+ * The fused kernel for global-norm clipping (the maths is
+ * `lib/train/clip.ts`): the norm and the clipped gradients, which share the
+ * inputs' memory when nothing is scaled; null where the engine has no kernel
+ * for it (or there are no gradients).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { globalNormClip, tf } from "./mod.ts";
- * const { norm, clipped } = globalNormClip([tf.tensor1d([3, 0]), tf.tensor1d([4])], 1);
+ * import { fusedGlobalNormClip, initEngine, tf } from "./mod.ts";
+ * await initEngine({ backend: "cpu" });
+ * const { norm, clipped } = fusedGlobalNormClip([tf.tensor1d([3, 0]), tf.tensor1d([4])], 1)!;
  * assert.ok(Math.abs(norm.dataSync()[0] - 5) < 1e-6);
  * assert.ok(Math.abs(clipped[1].dataSync()[0] - 0.8) < 1e-6);
  * ```
  */
-export function globalNormClip(
+export function fusedGlobalNormClip(
   grads: readonly tf.Tensor[],
   maxNorm: number,
-): { norm: tf.Scalar; clipped: tf.Tensor[] } {
+): { norm: tf.Scalar; clipped: tf.Tensor[] } | null {
   if (
-    grads.length > 0 && grads.every((g) => g.dtype === "float32") &&
-    tf.getKernel(CLIP_BY_GLOBAL_NORM, tf.getBackend())
+    grads.length === 0 || !grads.every((g) => g.dtype === "float32") ||
+    !tf.getKernel(CLIP_BY_GLOBAL_NORM, tf.getBackend())
   ) {
-    const inputs: tf.NamedTensorMap = {};
-    grads.forEach((g, i) => (inputs[`g${i}`] = g));
-    const [norm, ...clipped] = tf.engine().runKernel(CLIP_BY_GLOBAL_NORM, inputs, {
-      maxNorm,
-    }) as tf.Tensor[];
-    return { norm: norm as tf.Scalar, clipped };
+    return null;
   }
-  return globalNormClipOps(grads, maxNorm);
-}
-
-/** The same clipping in tfjs ops (the fallback). */
-export function globalNormClipOps(
-  grads: readonly tf.Tensor[],
-  maxNorm: number,
-): { norm: tf.Scalar; clipped: tf.Tensor[] } {
-  const [norm, ...clipped] = tf.tidy(() => {
-    const squares = grads.map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(squares.length ? tf.addN(squares) : tf.scalar(0));
-    const coef = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1);
-    return [norm, ...grads.map((g) => tf.mul(g, coef))];
-  });
+  const inputs: tf.NamedTensorMap = {};
+  grads.forEach((g, i) => (inputs[`g${i}`] = g));
+  const [norm, ...clipped] = tf.engine().runKernel(CLIP_BY_GLOBAL_NORM, inputs, {
+    maxNorm,
+  }) as tf.Tensor[];
   return { norm: norm as tf.Scalar, clipped };
 }
 

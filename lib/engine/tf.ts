@@ -1,7 +1,7 @@
 /**
  * The one place that imports TensorFlow.js. Everything else in `lib/` takes
  * `tf` from here, so the engine can pick and accelerate the backend in one
- * spot (see DESIGN.md, "The engine").
+ * spot (see `lib/README.md`, "The engine").
  *
  * This registers the pure-JavaScript `cpu` backend, which always works, and
  * the engine's gradients (`BatchMatMul` with broadcast batch dimensions,

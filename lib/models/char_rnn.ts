@@ -22,6 +22,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { InputError } from "../errors.ts";
+import { checkPositiveIntegers } from "./config_checks.ts";
 import { Rng } from "../rng.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { dropout } from "../nn/dropout.ts";
@@ -64,11 +65,7 @@ export interface CharRnnConfig extends BaseConfig {
  * ```
  */
 export function validateCharRnnConfig(c: CharRnnConfig): void {
-  for (const key of ["vocabSize", "blockSize", "nLayer", "hidden", "embedDim"] as const) {
-    if (!Number.isInteger(c[key]) || c[key] < 1) {
-      throw new InputError(`${key} must be a positive integer; got ${c[key]}`);
-    }
-  }
+  checkPositiveIntegers(c, ["vocabSize", "blockSize", "nLayer", "hidden", "embedDim"]);
   if (c.nLayer > 3) throw new InputError(`nLayer must be 1, 2 or 3; got ${c.nLayer}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) {
     throw new InputError(`dropout must be in [0, 1); got ${c.dropout}`);

@@ -10,16 +10,19 @@
  *
  * @module
  */
-import { gelu, tf } from "../engine/mod.ts";
+import { tf } from "../engine/tf.ts";
+import { gelu } from "../nn/gelu.ts";
 import { InputError } from "../errors.ts";
+import { checkPositiveIntegers } from "./config_checks.ts";
 import { Rng } from "../rng.ts";
-import { CausalSelfAttention, type LayerCache } from "../nn/attention.ts";
+import { CausalSelfAttention } from "../nn/attention.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { dropout } from "../nn/dropout.ts";
 import { Embedding } from "../nn/embedding.ts";
 import { LayerNorm } from "../nn/layer_norm.ts";
 import { Linear } from "../nn/linear.ts";
 import { ParamStore } from "../nn/param_store.ts";
+import { AttentionKVCache } from "../nn/kv_cache.ts";
 import type { BaseConfig, ForwardOptions, ForwardOutput, KVCache, LanguageModel } from "./types.ts";
 
 /** GPT hyper-parameters (nanoGPT's names, camelCase). */
@@ -45,11 +48,7 @@ export interface GptConfig extends BaseConfig {
 
 /** Checks a GPT config; one-line {@link InputError} for the first problem. */
 export function validateGptConfig(c: GptConfig): void {
-  for (const key of ["vocabSize", "blockSize", "nLayer", "nHead", "nEmbd"] as const) {
-    if (!Number.isInteger(c[key]) || c[key] < 1) {
-      throw new InputError(`${key} must be a positive integer; got ${c[key]}`);
-    }
-  }
+  checkPositiveIntegers(c, ["vocabSize", "blockSize", "nLayer", "nHead", "nEmbd"]);
   if (c.nEmbd % c.nHead !== 0) {
     throw new InputError(`nEmbd (${c.nEmbd}) must be divisible by nHead (${c.nHead})`);
   }
@@ -58,19 +57,6 @@ export function validateGptConfig(c: GptConfig): void {
   }
   if (c.attnDropout !== undefined && !(c.attnDropout >= 0 && c.attnDropout < 1)) {
     throw new InputError(`attnDropout must be in [0, 1); got ${c.attnDropout}`);
-  }
-}
-
-class GptCache implements KVCache {
-  constructor(readonly layers: LayerCache[]) {}
-  get length(): number {
-    return this.layers[0]?.k?.shape[2] ?? 0;
-  }
-  dispose(): void {
-    for (const l of this.layers) {
-      tf.dispose([l.k, l.v].filter((t) => t !== undefined) as tf.Tensor[]);
-    }
-    this.layers.length = 0;
   }
 }
 
@@ -88,7 +74,7 @@ interface Block {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { gelu, tf } from "../engine/mod.ts";
+ * import { tf } from "../engine/tf.ts";
  * import { Gpt } from "./gpt.ts";
  * const gpt = new Gpt({ vocabSize: 65, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0, bias: false, tieWeights: true });
  * const { logits } = gpt.forward(tf.zeros([2, 5], "int32"));
@@ -156,13 +142,13 @@ export class Gpt implements LanguageModel<GptConfig> {
 
   /** A new, empty KV cache. */
   createCache(_batch: number): KVCache {
-    return new GptCache(this.#blocks.map(() => ({})));
+    return new AttentionKVCache(this.#blocks.map(() => ({})));
   }
 
   /** Logits for every position; with a cache, `ids` continue the cached context. */
   forward(ids: tf.Tensor2D, options: ForwardOptions = {}): ForwardOutput {
     const [, T] = ids.shape;
-    const cache = options.cache as GptCache | undefined;
+    const cache = options.cache as AttentionKVCache | undefined;
     const past = cache?.length ?? 0;
     if (past + T > this.config.blockSize) {
       throw new InputError(

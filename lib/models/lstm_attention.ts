@@ -25,6 +25,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { InputError } from "../errors.ts";
+import { checkPositiveIntegers } from "./config_checks.ts";
 import { Rng } from "../rng.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { dropout } from "../nn/dropout.ts";
@@ -78,20 +79,14 @@ export interface LstmAttentionConfig extends BaseConfig {
  * ```
  */
 export function validateLstmAttentionConfig(c: LstmAttentionConfig): void {
-  for (const key of ["vocabSize", "blockSize", "nLayer", "hidden", "embedDim"] as const) {
-    if (!Number.isInteger(c[key]) || c[key] < 1) {
-      throw new InputError(`${key} must be a positive integer; got ${c[key]}`);
-    }
-  }
+  checkPositiveIntegers(c, ["vocabSize", "blockSize", "nLayer", "hidden", "embedDim"]);
   if (c.nLayer > 2) throw new InputError(`nLayer must be 1 or 2; got ${c.nLayer}`);
   if (!ATTENTION_TYPES.includes(c.attention)) {
     throw new InputError(
       `unknown attention "${c.attention}": choose one of ${ATTENTION_TYPES.join(", ")}`,
     );
   }
-  if (c.attention === "additive" && !(Number.isInteger(c.attentionDim) && c.attentionDim >= 1)) {
-    throw new InputError(`attentionDim must be a positive integer; got ${c.attentionDim}`);
-  }
+  if (c.attention === "additive") checkPositiveIntegers(c, ["attentionDim"]);
   if (!(c.dropout >= 0 && c.dropout < 1)) {
     throw new InputError(`dropout must be in [0, 1); got ${c.dropout}`);
   }

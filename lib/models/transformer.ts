@@ -27,10 +27,10 @@
  *
  * @module
  */
-import { tf } from "../engine/mod.ts";
+import { tf } from "../engine/tf.ts";
 import { InputError } from "../errors.ts";
+import { checkPositiveIntegers } from "./config_checks.ts";
 import { Rng } from "../rng.ts";
-import type { LayerCache } from "../nn/attention.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { dropout } from "../nn/dropout.ts";
 import { Embedding } from "../nn/embedding.ts";
@@ -39,6 +39,7 @@ import { Linear } from "../nn/linear.ts";
 import { ParamStore } from "../nn/param_store.ts";
 import { checkPositionalKind, PositionalEncoding, type PositionalKind } from "../nn/positional.ts";
 import { TransformerBlock } from "../nn/transformer_block.ts";
+import { AttentionKVCache } from "../nn/kv_cache.ts";
 import type { BaseConfig, ForwardOptions, ForwardOutput, KVCache, LanguageModel } from "./types.ts";
 
 /** Transformer hyper-parameters. */
@@ -82,21 +83,15 @@ export interface TransformerConfig extends BaseConfig {
  * ```
  */
 export function validateTransformerConfig(c: TransformerConfig): void {
-  for (
-    const key of [
-      "vocabSize",
-      "blockSize",
-      "nLayer",
-      "nHead",
-      "nEmbd",
-      "dimFeedforward",
-      "nPositions",
-    ] as const
-  ) {
-    if (!Number.isInteger(c[key]) || c[key] < 1) {
-      throw new InputError(`${key} must be a positive integer; got ${c[key]}`);
-    }
-  }
+  checkPositiveIntegers(c, [
+    "vocabSize",
+    "blockSize",
+    "nLayer",
+    "nHead",
+    "nEmbd",
+    "dimFeedforward",
+    "nPositions",
+  ]);
   if (c.nEmbd % c.nHead !== 0) {
     throw new InputError(`nEmbd (${c.nEmbd}) must be divisible by nHead (${c.nHead})`);
   }
@@ -118,26 +113,13 @@ export function validateTransformerConfig(c: TransformerConfig): void {
   }
 }
 
-class TransformerCache implements KVCache {
-  constructor(readonly layers: LayerCache[]) {}
-  get length(): number {
-    return this.layers[0]?.k?.shape[2] ?? 0;
-  }
-  dispose(): void {
-    for (const l of this.layers) {
-      tf.dispose([l.k, l.v].filter((t) => t !== undefined) as tf.Tensor[]);
-    }
-    this.layers.length = 0;
-  }
-}
-
 /**
  * The Transformer language model.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tf } from "../engine/mod.ts";
+ * import { tf } from "../engine/tf.ts";
  * import { Transformer } from "./transformer.ts";
  * import { TRANSFORMER_PRESETS } from "../presets/transformer_presets.ts";
  * const model = new Transformer({ ...TRANSFORMER_PRESETS.tiny.model, vocabSize: 65 });
@@ -199,13 +181,13 @@ export class Transformer implements LanguageModel<TransformerConfig> {
 
   /** A new, empty KV cache. */
   createCache(_batch: number): KVCache {
-    return new TransformerCache(this.#blocks.map(() => ({})));
+    return new AttentionKVCache(this.#blocks.map(() => ({})));
   }
 
   /** Logits for every position; with a cache, `ids` continue the cached context. */
   forward(ids: tf.Tensor2D, options: ForwardOptions = {}): ForwardOutput {
     const [B, T] = ids.shape;
-    const cache = options.cache as TransformerCache | undefined;
+    const cache = options.cache as AttentionKVCache | undefined;
     const past = cache?.length ?? 0;
     if (past + T > this.config.blockSize) {
       throw new InputError(

@@ -22,6 +22,7 @@
  */
 import { tf } from "../engine/tf.ts";
 import { InputError } from "../errors.ts";
+import { checkPositiveIntegers } from "./config_checks.ts";
 import { Rng } from "../rng.ts";
 import { crossEntropy } from "../nn/cross_entropy.ts";
 import { dropout } from "../nn/dropout.ts";
@@ -67,11 +68,7 @@ export interface WordRnnConfig extends BaseConfig {
  * ```
  */
 export function validateWordRnnConfig(c: WordRnnConfig): void {
-  for (const key of ["vocabSize", "blockSize", "nLayer", "hidden", "embedDim"] as const) {
-    if (!Number.isInteger(c[key]) || c[key] < 1) {
-      throw new InputError(`${key} must be a positive integer; got ${c[key]}`);
-    }
-  }
+  checkPositiveIntegers(c, ["vocabSize", "blockSize", "nLayer", "hidden", "embedDim"]);
   if (c.nLayer > 4) throw new InputError(`nLayer must be between 1 and 4; got ${c.nLayer}`);
   if (c.cell !== "rnn" && c.cell !== "gru") {
     throw new InputError(`cell must be "rnn" or "gru"; got "${c.cell}"`);

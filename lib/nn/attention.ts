@@ -7,21 +7,81 @@
  *
  * Shapes: x `(B, T, C)`; per head `D = C / H`; q, k, v `(B, H, T, D)`; scores
  * `(B, H, T, T_total)`. Causality is an additive mask (0 where allowed, −1e9
- * in the future), which is much faster here than `tf.where` (DESIGN.md). A
+ * in the future), which is much faster here than `tf.where` (`lib/README.md`, "The engine"). A
  * key/value cache lets generation feed one new token at a time.
  *
- * Training and plain forward passes (no cache, no attention weights returned,
- * no attention dropout) run the engine's fused `causalAttention`: the same
- * maths as the step-by-step code below, as one op with a hand-written
- * gradient that reads the heads straight out of the `qkv` projection.
+ * {@link causalAttentionOps} is the heart of it in tfjs ops, from the fused
+ * `qkv` projection to the heads' outputs side by side. Training and plain
+ * forward passes (no cache, no attention weights returned, no attention
+ * dropout) call {@link causalAttention}: that maths, or on the engine's
+ * backends the same as one fused op with a hand-written gradient that reads
+ * the heads straight out of `qkv` (`fusedCausalAttention`,
+ * `lib/engine/attention.ts`); `tests/engine/attention_test.ts` checks both
+ * against a float64 reference.
  *
  * @module
  */
-import { causalAttention, tf } from "../engine/mod.ts";
+import { tf } from "../engine/tf.ts";
+import { fusedCausalAttention } from "../engine/attention.ts";
 import type { Rng } from "../rng.ts";
 import { dropout } from "./dropout.ts";
 import { Linear, linear } from "./linear.ts";
 import type { ParamStore } from "./param_store.ts";
+
+/**
+ * The maths: causal self-attention of `qkv` (`[B, T, 3C]`: queries, keys and
+ * values side by side) with `nHead` heads, in tfjs ops. Split into heads
+ * `(B, H, T, D)`, scores `q·kᵀ/√D` plus an additive mask that hides the
+ * future, softmax, weighted sum of the values, heads back side by side:
+ * `[B, T, C]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { causalAttentionOps } from "./attention.ts";
+ * const v = tf.tensor3d([[[1, 2], [3, 4]]]); // B 1, T 2, C 2
+ * const qkv = tf.concat([tf.zerosLike(v), tf.zerosLike(v), v], 2);
+ * const y = causalAttentionOps(qkv, 1).arraySync() as number[][][];
+ * assert.deepEqual(y[0], [[1, 2], [2, 3]]); // token 0 sees itself, token 1 averages both
+ * ```
+ */
+export function causalAttentionOps(qkv: tf.Tensor, nHead: number): tf.Tensor {
+  const [B, T, C3] = qkv.shape as [number, number, number];
+  const C = C3 / 3, D = C / nHead;
+  return tf.tidy(() => {
+    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nHead, D]), [0, 2, 1, 3]);
+    const [q, k, v] = tf.split(qkv, 3, 2).map(heads);
+    const mask = tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)), -1e9);
+    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask);
+    const y = tf.matMul(tf.softmax(scores), v); // (B, H, T, D)
+    return tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B, T, C]);
+  });
+}
+
+/**
+ * Causal self-attention of `qkv` (`[B, T, 3C]`, as GPT-2's `c_attn` makes
+ * it) with `nHead` heads: `[B, T, C]`. It is {@link causalAttentionOps}; where
+ * the engine has its fused kernel, that computes the same in one op.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { causalAttention } from "./attention.ts";
+ * const v = tf.tensor3d([[[1, 2], [3, 4]]]);
+ * const qkv = tf.concat([tf.zerosLike(v), tf.zerosLike(v), v], 2);
+ * assert.deepEqual((causalAttention(qkv, 1).arraySync() as number[][][])[0], [[1, 2], [2, 3]]);
+ * ```
+ */
+export function causalAttention(qkv: tf.Tensor, nHead: number): tf.Tensor {
+  if (qkv.rank !== 3 || (qkv.shape[2] as number) % (3 * nHead) !== 0) {
+    throw new Error(`causalAttention: qkv must be [B, T, 3C] with C divisible by ${nHead} heads`);
+  }
+  // Fast path: the engine's fused kernel computes the same
+  // (tests/engine/attention_test.ts checks both); null where it has none.
+  return fusedCausalAttention(qkv, nHead) ?? causalAttentionOps(qkv, nHead);
+}
 
 /** Cached keys and values of one layer, `(B, H, T_past, D)` each. */
 export interface LayerCache {

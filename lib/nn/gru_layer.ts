@@ -34,6 +34,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import { affine, kernel } from "./raw_kernels.ts";
 import type { RnnLayerWeights } from "./rnn_layer.ts";
 
 /**
@@ -137,29 +138,6 @@ const gruLayerOp = tf.customGrad((...args) => {
   };
   return { value: y, gradFunc };
 });
-
-/**
- * Runs one kernel directly, skipping the op wrapper's checks and scopes. Only
- * where tfjs records no gradients: inside a custom op's forward and backward.
- */
-function kernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor2D {
-  return tf.engine().runKernel(name, inputs, attrs) as tf.Tensor2D;
-}
-
-/** `activation(a·b + bias)` as one `_FusedMatMul` kernel call. */
-function affine(
-  a: tf.Tensor,
-  b: tf.Tensor,
-  bias: tf.Tensor,
-  activation: "linear" | "sigmoid" = "linear",
-): tf.Tensor2D {
-  return kernel("_FusedMatMul", { a, b, bias }, {
-    transposeA: false,
-    transposeB: false,
-    activation,
-    leakyreluAlpha: 0,
-  });
-}
 
 /**
  * The same layer as {@link gruLayer}, written as the plain unrolled loop and

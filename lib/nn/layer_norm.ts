@@ -3,11 +3,43 @@
  * mean, divide by √(variance + ε) (biased variance, as PyTorch), then scale by
  * `weight` and shift by `bias` (optional: nanoGPT's `bias=False` drops it).
  *
+ * {@link layerNormOps} below is that formula in tfjs ops. On the engine's
+ * backends the same layer norm runs as one fused op with a hand-written
+ * gradient (`fusedLayerNorm`, `lib/engine/layer_norm.ts`);
+ * `tests/engine/layer_norm_test.ts` checks both against a float64 reference.
+ *
  * @module
  */
-import type { tf } from "../engine/tf.ts";
-import { layerNorm as fusedLayerNorm } from "../engine/layer_norm.ts";
+import { tf } from "../engine/tf.ts";
+import { fusedLayerNorm } from "../engine/layer_norm.ts";
 import type { ParamStore } from "./param_store.ts";
+
+/**
+ * The maths: `(x − mean) / √(variance + eps) · weight + bias` over the last
+ * axis, in tfjs ops (biased variance, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { layerNormOps } from "./layer_norm.ts";
+ * const y = layerNormOps(tf.tensor2d([[1, 3]]), tf.ones([2]));
+ * assert.ok(Math.abs(y.dataSync()[0] + 1) < 1e-4 && Math.abs(y.dataSync()[1] - 1) < 1e-4);
+ * ```
+ */
+export function layerNormOps(
+  x: tf.Tensor,
+  weight: tf.Tensor,
+  bias?: tf.Tensor,
+  eps = 1e-5,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+    const scaled = tf.mul(normed, weight);
+    return bias ? tf.add(scaled, bias) : scaled;
+  });
+}
 
 /**
  * A layer norm stored as `<prefix>.weight` (ones) and `<prefix>.bias` (zeros).
@@ -53,8 +85,8 @@ export class LayerNorm {
 }
 
 /**
- * The functional form of {@link LayerNorm}: one fused op with a hand-written
- * gradient on the engine's backends, plain tfjs ops elsewhere.
+ * The functional form of {@link LayerNorm}: {@link layerNormOps}, or the
+ * engine's fused kernel, which computes the same in one op, where it has one.
  *
  * @example
  * ```ts
@@ -71,5 +103,7 @@ export function layerNorm(
   bias?: tf.Tensor,
   eps = 1e-5,
 ): tf.Tensor {
-  return fusedLayerNorm(x, weight, bias, eps);
+  // Fast path: the engine's fused kernel computes the same
+  // (tests/engine/layer_norm_test.ts checks both); null where it has none.
+  return fusedLayerNorm(x, weight, bias, eps) ?? layerNormOps(x, weight, bias, eps);
 }

@@ -4,16 +4,52 @@
  * - `"conv1d"`: Hugging Face GPT-2's `Conv1D`, `[in, out]` (`c_attn`, `c_fc`, …).
  *
  * Inputs of any rank run as one matrix product over all leading axes, plus
- * the bias: one fused op with a hand-written gradient on the engine's
- * backends (`lib/engine/linear.ts`), `tf.fused.matMul` between reshapes
- * elsewhere.
+ * the bias: {@link linearOps} below is the whole layer in tfjs ops (reshape
+ * to 2-D, one `tf.fused.matMul`, reshape back). On the engine's backends the
+ * same layer runs as one fused op with a hand-written gradient
+ * (`fusedLinear`, `lib/engine/linear.ts`); `tests/engine/linear_test.ts`
+ * checks both against a float64 reference.
  *
  * @module
  */
-import type { tf } from "../engine/tf.ts";
-import { linear as fusedLinear } from "../engine/linear.ts";
+import { tf } from "../engine/tf.ts";
+import { fusedLinear } from "../engine/linear.ts";
 import type { ParamStore } from "./param_store.ts";
 import type { Init } from "./init.ts";
+
+/**
+ * The maths: `x·Wᵀ + b` (torch layout) or `x·W + b` (conv1d layout) in tfjs
+ * ops. Reshape `x` to `[rows, in]`, one matrix product with the bias added,
+ * reshape back to `[..., out]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { linearOps } from "./linear.ts";
+ * const y = linearOps(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 0], [0, 1], [1, 1]]), tf.tensor1d([0, 0, 1]));
+ * assert.deepEqual(Array.from(y.dataSync()), [1, 2, 4]);
+ * ```
+ */
+export function linearOps(
+  x: tf.Tensor,
+  weight: tf.Tensor,
+  bias?: tf.Tensor,
+  layout: "torch" | "conv1d" = "torch",
+): tf.Tensor {
+  return tf.tidy(() => {
+    const inFeatures = x.shape[x.rank - 1];
+    const outFeatures = (layout === "conv1d" ? weight.shape[1] : weight.shape[0]) as number;
+    const x2 = x.rank === 2 ? x as tf.Tensor2D : tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;
+    const y = tf.fused.matMul({
+      a: x2,
+      b: weight as tf.Tensor2D,
+      transposeB: layout === "torch",
+      bias,
+    });
+    return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
+  });
+}
 
 /** Options for {@link Linear}. */
 export interface LinearOptions {
@@ -76,7 +112,8 @@ export class Linear {
 
 /**
  * The functional form: `x·Wᵀ + b` for a torch-layout weight `[out, in]`, or
- * `x·W + b` for a conv1d-layout weight `[in, out]`.
+ * `x·W + b` for a conv1d-layout weight `[in, out]`. It is {@link linearOps};
+ * where the engine has its fused kernel, that computes the same in one op.
  *
  * @example
  * ```ts
@@ -93,5 +130,7 @@ export function linear(
   bias?: tf.Tensor,
   layout: "torch" | "conv1d" = "torch",
 ): tf.Tensor {
-  return fusedLinear(x, weight, bias, layout);
+  // Fast path: the engine's fused kernel computes the same
+  // (tests/engine/linear_test.ts checks both); null where it has none.
+  return fusedLinear(x, weight, bias, layout) ?? linearOps(x, weight, bias, layout);
 }

@@ -33,6 +33,7 @@
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import { affine, kernel } from "./raw_kernels.ts";
 import { LSTM_STEP, LSTM_STEP_GRAD, lstmCellAvailable } from "../engine/lstm_cell.ts";
 import type { RnnLayerWeights } from "./rnn_layer.ts";
 
@@ -125,7 +126,9 @@ const lstmLayerOp = tf.customGrad((...args) => {
   let h = h0 as tf.Tensor2D, c = c0 as tf.Tensor2D;
   const hs: tf.Tensor2D[] = [];
   if (lstmCellAvailable()) {
-    // the engine's one-call step: it also hands back what backward needs of the step,
+    // Fast path: the engine's one-call step computes the same as the tfjs-ops loop below
+    // (tests/nn/lstm_test.ts checks both against autodiff and PyTorch on each backend).
+    // It also hands back what backward needs of the step,
     // k_t = [g·i′ | c_{t−1}·f′ | i·g′ | tanh(c_t)·o′ | o·tanh′(c_t) | f]  (B, 6H)
     const ks: tf.Tensor2D[] = [];
     for (let t = 0; t < T; t++) {
@@ -265,32 +268,11 @@ function splitCols(a: tf.Tensor2D, H: number): tf.Tensor2D[] {
   }) as tf.Tensor2D[];
 }
 
-/** Runs one kernel directly (no op wrapper): only where tfjs records no gradients. */
-function kernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor2D {
-  return tf.engine().runKernel(name, inputs, attrs) as tf.Tensor2D;
-}
-
 /** `[B, ·]` blocks side by side (one `Concat` kernel call). */
 function concat(parts: tf.Tensor2D[]): tf.Tensor2D {
   return tf.engine().runKernel("Concat", parts as unknown as tf.NamedTensorMap, {
     axis: 1,
   }) as tf.Tensor2D;
-}
-
-/** `activation(a·op(b) + bias)` as one `_FusedMatMul` kernel call. */
-function affine(
-  a: tf.Tensor,
-  b: tf.Tensor,
-  bias: tf.Tensor,
-  activation: "linear" | "sigmoid" = "linear",
-  transposeB = false,
-): tf.Tensor2D {
-  return kernel("_FusedMatMul", { a, b, bias }, {
-    transposeA: false,
-    transposeB,
-    activation,
-    leakyreluAlpha: 0,
-  });
 }
 
 /**

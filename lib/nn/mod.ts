@@ -8,12 +8,20 @@
  */
 export { type Init, initValues } from "./init.ts";
 export { type Param, ParamStore, planParams } from "./param_store.ts";
-export { Linear, linear, type LinearOptions } from "./linear.ts";
+export { Linear, linear, linearOps, type LinearOptions } from "./linear.ts";
 export { Embedding } from "./embedding.ts";
-export { LayerNorm, layerNorm } from "./layer_norm.ts";
+export { LayerNorm, layerNorm, layerNormOps } from "./layer_norm.ts";
+export { gelu, geluOps } from "./gelu.ts";
 export { dropout } from "./dropout.ts";
-export { crossEntropy } from "./cross_entropy.ts";
-export { type AttentionOptions, CausalSelfAttention, type LayerCache } from "./attention.ts";
+export { crossEntropy, softmaxCrossEntropy, softmaxCrossEntropyOps } from "./cross_entropy.ts";
+export {
+  type AttentionOptions,
+  causalAttention,
+  causalAttentionOps,
+  CausalSelfAttention,
+  type LayerCache,
+} from "./attention.ts";
+export { AttentionKVCache } from "./kv_cache.ts";
 export {
   checkPositionalKind,
   POSITIONAL_KINDS,

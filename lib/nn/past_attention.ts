@@ -17,7 +17,7 @@
  *
  * Causality (and an optional window: step t sees at most `window` states,
  * itself included) is an additive mask, 0 where allowed and −1e9 elsewhere,
- * which is much cheaper here than `tf.where` (DESIGN.md). Shapes are
+ * which is much cheaper here than `tf.where` (`lib/README.md`, "The engine"). Shapes are
  * batch-first: queries `(B, Tq, H)`, keys `(B, Tk, H)` with `Tk ≥ Tq`, the
  * queries being the last `Tq` of the keys (earlier keys are remembered
  * states), weights `(B, Tq, Tk)`.

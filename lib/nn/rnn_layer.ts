@@ -25,11 +25,12 @@
  * loop for tfjs's autodiff: the reference the hand-written gradients are
  * tested against, and the version a learner writes first. It is much slower:
  * tfjs spends tens of microseconds recording every op, and the unrolled loop
- * records several per step (DESIGN.md, "The engine").
+ * records several per step (`lib/README.md`, "The engine").
  *
  * @module
  */
 import { tf } from "../engine/tf.ts";
+import { affine, kernel } from "./raw_kernels.ts";
 
 /** The four weights of one layer, `torch.nn.RNN` layout. */
 export interface RnnLayerWeights {
@@ -126,34 +127,6 @@ const rnnLayerOp = tf.customGrad((...args) => {
   };
   return { value: y, gradFunc };
 });
-
-/**
- * Runs one kernel directly, skipping the op wrapper's checks and scopes (a few
- * microseconds per call, which add up over hundreds of steps). Only for use
- * where tfjs records no gradients: inside a custom op's forward and backward.
- */
-function kernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor2D {
-  return tf.engine().runKernel(name, inputs, attrs) as tf.Tensor2D;
-}
-
-/**
- * `activation(a·b + bias)` as one `_FusedMatMul` kernel call. (The
- * `tf.fused.matMul` op wraps the kernel in its own custom gradient, and while
- * gradients are recorded it splits a sigmoid off into separate ops.)
- */
-function affine(
-  a: tf.Tensor,
-  b: tf.Tensor,
-  bias: tf.Tensor,
-  activation: "linear" | "sigmoid" = "linear",
-): tf.Tensor2D {
-  return kernel("_FusedMatMul", { a, b, bias }, {
-    transposeA: false,
-    transposeB: false,
-    activation,
-    leakyreluAlpha: 0,
-  });
-}
 
 /**
  * The same layer as {@link rnnLayer}, written as the plain unrolled loop and

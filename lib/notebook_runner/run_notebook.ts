@@ -25,7 +25,7 @@ export type { CellFailure, NotebookRun } from "./run_result.ts";
 /** `quick` (`LMFS_QUICK=1`, seconds per notebook) or `full` (real results). */
 export type NotebookMode = "quick" | "full";
 
-/** Each notebook's limit in quick mode, in seconds (DESIGN.md: ≤ 60 s). */
+/** Each notebook's limit in quick mode, in seconds (`lib/README.md`, "CLI, files and environment": ≤ 60 s). */
 export const QUICK_BUDGET_SECONDS = 60;
 
 /** Default seconds a cell may run: quick mode, full mode. */

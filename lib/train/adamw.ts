@@ -8,16 +8,76 @@
  *     p ← p − lr / (1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
  *
  * tfjs ships Adam but not AdamW, and its Adam folds ε in differently; this one
- * matches PyTorch to float32 rounding (see tests/train/adamw_test.ts). Each
- * parameter's update is one fused kernel on the engine's backends
- * (`adamWUpdate`), the same float32 operations in tfjs ops elsewhere.
+ * matches PyTorch to float32 rounding (see tests/train/adamw_test.ts).
+ * {@link adamWOps} is one parameter's update in tfjs ops; on the engine's
+ * backends the same float32 operations run as one fused kernel
+ * (`fusedAdamW`, `lib/engine/optimizer.ts`), which
+ * `tests/engine/optimizer_test.ts` checks against it bit for bit.
  *
  * @module
  */
-import { adamWUpdate, tf } from "../engine/mod.ts";
+import { tf } from "../engine/tf.ts";
+import { type AdamWStep, type AdamWTensors, fusedAdamW } from "../engine/optimizer.ts";
 import { InputError } from "../errors.ts";
 import type { Param } from "../nn/param_store.ts";
 import type { StoredTensor } from "../io/safetensors.ts";
+
+/**
+ * The maths: one AdamW update in tfjs ops, as new tensors `[p, m, v]`:
+ * `p ← p·decay; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
+ * p ← p − stepSize · m / (√v / bc2Sqrt + ε)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { adamWOps } from "./adamw.ts";
+ * // step 1 with lr 0.1: stepSize = lr/(1 − β1), bc2Sqrt = √(1 − β2)
+ * const h = { decay: 1, beta1: 0.9, beta2: 0.999, stepSize: 0.1 / 0.1, bc2Sqrt: Math.sqrt(0.001), eps: 1e-8 };
+ * const [p] = adamWOps({ p: tf.tensor1d([1]), g: tf.tensor1d([2]), m: tf.zeros([1]), v: tf.zeros([1]) }, h);
+ * assert.ok(Math.abs(p.dataSync()[0] - 0.9) < 1e-6); // the first step moves by lr
+ * ```
+ */
+export function adamWOps(
+  t: { readonly p: tf.Tensor; readonly g: tf.Tensor; readonly m: tf.Tensor; readonly v: tf.Tensor },
+  h: AdamWStep,
+): tf.Tensor[] {
+  return tf.tidy(() => {
+    const m = tf.add(tf.mul(t.m, h.beta1), tf.mul(t.g, 1 - h.beta1));
+    const v = tf.add(tf.mul(t.v, h.beta2), tf.mul(tf.square(t.g), 1 - h.beta2));
+    const denom = tf.add(tf.div(tf.sqrt(v), h.bc2Sqrt), h.eps);
+    const decayed = h.decay === 1 ? t.p : tf.mul(t.p, h.decay);
+    const p = tf.sub(decayed, tf.mul(tf.div(m, denom), h.stepSize));
+    return [p, m, v];
+  });
+}
+
+/**
+ * One AdamW update of the variables `p`, `m`, `v` in float32:
+ * {@link adamWOps}, or the engine's fused kernel where it has one (which
+ * updates the moments in place when nothing else shares their memory; a
+ * tensor that does, a clone say, keeps its values).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../engine/tf.ts";
+ * import { adamWUpdate } from "./adamw.ts";
+ * const [p, m, v] = [tf.variable(tf.tensor1d([1])), tf.variable(tf.zeros([1])), tf.variable(tf.zeros([1]))];
+ * const h = { decay: 1, beta1: 0.9, beta2: 0.999, stepSize: 0.1 / 0.1, bc2Sqrt: Math.sqrt(0.001), eps: 1e-8 };
+ * adamWUpdate({ p, g: tf.tensor1d([2]), m, v }, h);
+ * assert.ok(Math.abs(p.dataSync()[0] - 0.9) < 1e-6);
+ * ```
+ */
+export function adamWUpdate(t: AdamWTensors, h: AdamWStep): void {
+  // Fast path: the engine's fused kernel computes the same
+  // (tests/engine/optimizer_test.ts checks both); null where it has none.
+  const next = fusedAdamW(t, h) ?? adamWOps(t, h);
+  t.p.assign(next[0]);
+  t.m.assign(next[1]);
+  t.v.assign(next[2]);
+  tf.dispose(next);
+}
 
 /** AdamW hyper-parameters (PyTorch's names and defaults). */
 export interface AdamWOptions {

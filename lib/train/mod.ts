@@ -15,8 +15,8 @@ export {
   type TrainHooks,
   type TrainResult,
 } from "./train.ts";
-export { AdamW, type AdamWOptions } from "./adamw.ts";
-export { clipByGlobalNorm } from "./clip.ts";
+export { AdamW, adamWOps, type AdamWOptions, adamWUpdate } from "./adamw.ts";
+export { clipByGlobalNorm, globalNormClip, globalNormClipOps } from "./clip.ts";
 export {
   type CosineSchedule,
   learningRate,

@@ -34,7 +34,25 @@ export interface CosineSchedule {
 export function learningRate(s: CosineSchedule, it: number): number {
   if (it < s.warmupIters) return s.lr * (it + 1) / (s.warmupIters + 1);
   if (it >= s.decayIters) return s.minLr;
-  const ratio = (it - s.warmupIters) / Math.max(1, s.decayIters - s.warmupIters);
+  return cosineDecay(s, (it - s.warmupIters) / Math.max(1, s.decayIters - s.warmupIters));
+}
+
+/**
+ * Half a cosine from `lr` (at `ratio` 0) down to `minLr` (at `ratio` 1): the
+ * decay part of {@link learningRate} and of {@link learningRateByTime}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cosineDecay } from "./schedule.ts";
+ * assert.equal(cosineDecay({ lr: 1, minLr: 0 }, 0), 1);
+ * assert.equal(cosineDecay({ lr: 1, minLr: 0 }, 0.5), 0.5);
+ * ```
+ */
+export function cosineDecay(
+  s: { readonly lr: number; readonly minLr: number },
+  ratio: number,
+): number {
   return s.minLr + 0.5 * (1 + Math.cos(Math.PI * ratio)) * (s.lr - s.minLr);
 }
 
@@ -72,5 +90,5 @@ export function learningRateByTime(s: CosineSchedule, t: TimeProgress): number {
   if (t.it < s.warmupIters) return learningRate(s, t.it);
   const span = t.budget - t.warmupEndSeconds;
   const ratio = span > 0 ? Math.min(1, Math.max(0, (t.seconds - t.warmupEndSeconds) / span)) : 1;
-  return s.minLr + 0.5 * (1 + Math.cos(Math.PI * ratio)) * (s.lr - s.minLr);
+  return cosineDecay(s, ratio);
 }

@@ -221,64 +221,6 @@ export async function train(
     });
   };
 
-  const now = hooks.now ?? (() => performance.now());
-  let stoppedBy: TrainResult["stoppedBy"] = "max-iters";
-  let finalState: TrainerState;
-  try {
-    while (true) {
-      const due = step % config.evalInterval === 0 ||
-        (config.evalSeconds > 0 && trainSeconds - lastEvalSeconds >= config.evalSeconds);
-      if (due && lastEvalStep !== step) await evaluate();
-      if (step >= config.maxIters) break;
-      if (config.patience > 0 && evalsWithoutImprovement >= config.patience) {
-        stoppedBy = "patience";
-        break;
-      }
-      if (config.timeBudget > 0 && trainSeconds >= config.timeBudget) {
-        stoppedBy = "time-budget";
-        break;
-      }
-      if (hooks.signal?.aborted) {
-        stoppedBy = "signal";
-        break;
-      }
-      const t0 = now();
-      const lr = lrAt(step);
-      const loss = trainStep(lr);
-      trainSeconds += (now() - t0) / 1000;
-      step += 1;
-      history.push({ step, seconds: trainSeconds, loss, lr });
-      const seconds = trainSeconds - startSeconds;
-      hooks.onStep?.({
-        step,
-        loss,
-        lr,
-        seconds: trainSeconds,
-        tokensPerSecond: seconds > 0 ? (step - startStep) * tokensPerStep / seconds : 0,
-      });
-      await new Promise((r) => setTimeout(r, 0)); // let Ctrl-C and timers run
-    }
-    if (stoppedBy !== "signal") {
-      if (lastEvalStep !== step) await evaluate();
-    } else {
-      // Ctrl-C: evaluate the final weights too, so best/ holds the best state evaluated, never
-      // the untrained step-0 weights of a run stopped before its second evaluation
-      if (lastEvalStep !== step) await evaluateOffTheBooks();
-      await hooks.save?.("last", snapshot());
-    }
-    finalState = stateNow();
-  } finally {
-    optimizer.dispose();
-    if (carry) tf.dispose(carry);
-  }
-  const seconds = trainSeconds - startSeconds;
-  return {
-    stoppedBy,
-    state: finalState,
-    final,
-    tokensPerSecond: seconds > 0 ? (step - startStep) * tokensPerStep / seconds : 0,
-  };
-
   /** One optimizer step over `gradAccum` micro-batches; returns the mean loss. */
   function trainStep(lr: number): number {
     let lossSum = 0;
@@ -336,6 +278,64 @@ export async function train(
     tf.dispose([...named.values()]);
     return lossSum / config.gradAccum;
   }
+
+  const now = hooks.now ?? (() => performance.now());
+  let stoppedBy: TrainResult["stoppedBy"] = "max-iters";
+  let finalState: TrainerState;
+  try {
+    while (true) {
+      const due = step % config.evalInterval === 0 ||
+        (config.evalSeconds > 0 && trainSeconds - lastEvalSeconds >= config.evalSeconds);
+      if (due && lastEvalStep !== step) await evaluate();
+      if (step >= config.maxIters) break;
+      if (config.patience > 0 && evalsWithoutImprovement >= config.patience) {
+        stoppedBy = "patience";
+        break;
+      }
+      if (config.timeBudget > 0 && trainSeconds >= config.timeBudget) {
+        stoppedBy = "time-budget";
+        break;
+      }
+      if (hooks.signal?.aborted) {
+        stoppedBy = "signal";
+        break;
+      }
+      const t0 = now();
+      const lr = lrAt(step);
+      const loss = trainStep(lr);
+      trainSeconds += (now() - t0) / 1000;
+      step += 1;
+      history.push({ step, seconds: trainSeconds, loss, lr });
+      const seconds = trainSeconds - startSeconds;
+      hooks.onStep?.({
+        step,
+        loss,
+        lr,
+        seconds: trainSeconds,
+        tokensPerSecond: seconds > 0 ? (step - startStep) * tokensPerStep / seconds : 0,
+      });
+      await new Promise((r) => setTimeout(r, 0)); // let Ctrl-C and timers run
+    }
+    if (stoppedBy !== "signal") {
+      if (lastEvalStep !== step) await evaluate();
+    } else {
+      // Ctrl-C: evaluate the final weights too, so best/ holds the best state evaluated, never
+      // the untrained step-0 weights of a run stopped before its second evaluation
+      if (lastEvalStep !== step) await evaluateOffTheBooks();
+      await hooks.save?.("last", snapshot());
+    }
+    finalState = stateNow();
+  } finally {
+    optimizer.dispose();
+    if (carry) tf.dispose(carry);
+  }
+  const seconds = trainSeconds - startSeconds;
+  return {
+    stoppedBy,
+    state: finalState,
+    final,
+    tokensPerSecond: seconds > 0 ? (step - startStep) * tokensPerStep / seconds : 0,
+  };
 }
 
 function diverged(step: number, what: string): DivergedError {

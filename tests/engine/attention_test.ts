@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { causalAttention, tf } from "../../lib/engine/mod.ts";
-import { ATTENTION, causalAttentionOps } from "../../lib/engine/attention.ts";
+import { tf } from "../../lib/engine/mod.ts";
+import { ATTENTION } from "../../lib/engine/attention.ts";
+import { causalAttention, causalAttentionOps } from "../../lib/nn/attention.ts";
 import {
   assertClose,
   assertNoLeak,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { softmaxCrossEntropy, tf } from "../../lib/engine/mod.ts";
-import { CROSS_ENTROPY, softmaxCrossEntropyOps } from "../../lib/engine/cross_entropy.ts";
+import { tf } from "../../lib/engine/mod.ts";
+import { CROSS_ENTROPY } from "../../lib/engine/cross_entropy.ts";
+import { softmaxCrossEntropy, softmaxCrossEntropyOps } from "../../lib/nn/cross_entropy.ts";
 import {
   assertClose,
   assertNoLeak,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { gelu, tf } from "../../lib/engine/mod.ts";
-import { geluOps } from "../../lib/engine/gelu.ts";
+import { tf } from "../../lib/engine/mod.ts";
+import { gelu, geluOps } from "../../lib/nn/gelu.ts";
 import { assertClose, assertNoLeak, randn, tensorOf, testEachConfig } from "./_reference.ts";
 
 const CONFIGS = ["cpu", "wasm"];

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../../lib/engine/mod.ts";
-import { LAYER_NORM, layerNorm, layerNormOps } from "../../lib/engine/layer_norm.ts";
+import { LAYER_NORM } from "../../lib/engine/layer_norm.ts";
+import { layerNorm, layerNormOps } from "../../lib/nn/layer_norm.ts";
 import {
   assertClose,
   assertNoLeak,

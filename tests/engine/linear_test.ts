@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../../lib/engine/mod.ts";
-import { LINEAR, linear, linearOps } from "../../lib/engine/linear.ts";
+import { LINEAR } from "../../lib/engine/linear.ts";
+import { linear, linearOps } from "../../lib/nn/linear.ts";
 import {
   assertClose,
   assertNoLeak,

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { adamWUpdate, globalNormClip, tf } from "../../lib/engine/mod.ts";
-import {
-  ADAMW,
-  adamWOps,
-  CLIP_BY_GLOBAL_NORM,
-  globalNormClipOps,
-} from "../../lib/engine/optimizer.ts";
+import { tf } from "../../lib/engine/mod.ts";
+import { ADAMW, CLIP_BY_GLOBAL_NORM } from "../../lib/engine/optimizer.ts";
+import { adamWOps, adamWUpdate } from "../../lib/train/adamw.ts";
+import { globalNormClip, globalNormClipOps } from "../../lib/train/clip.ts";
 import { assertNoLeak, randn, tensorOf, testEachConfig, withoutKernels } from "./_reference.ts";
 
 const STEP = {
